@@ -1,0 +1,144 @@
+"""The Django admin: every record, for admins. The status history is read-only here."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
+from simple_history.admin import SimpleHistoryAdmin
+
+from cases.models import (
+    ChannelEvent,
+    ChannelMembership,
+    Citizenship,
+    Detainee,
+    NameVariant,
+    NegotiationChannel,
+    Partner,
+    StatusChange,
+    User,
+)
+from cases.services.detainees import detainee_bump_version, detainee_prepare_new, detainee_refresh_search_names
+
+
+class CitizenshipInline(admin.TabularInline):
+    model = Citizenship
+    extra = 0
+    fields = ["country", "source", "source_url"]
+
+
+class NameVariantInline(admin.TabularInline):
+    model = NameVariant
+    extra = 0
+
+
+class MembershipInline(admin.TabularInline):
+    model = ChannelMembership
+    extra = 0
+    autocomplete_fields = ["detainee"]
+    fields = ["detainee", "channel", "role", "source"]
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    can_delete = False
+    fields = ["sequence", "from_status", "to_status", "occurred_at", "confidence", "source", "is_correction"]
+    readonly_fields = fields
+    ordering = ["sequence"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdminMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Detainee)
+class DetaineeAdmin(SimpleHistoryAdmin):
+    list_display = ["case_ref", "full_name", "citizenship_list", "status", "status_since", "updated_at"]
+    list_filter = ["status", "citizenships__country", "channels", "sex"]
+    search_fields = ["case_ref", "full_name", "name_variants__name", "search_names"]
+    readonly_fields = ["case_ref", "status", "status_since", "version", "created_at", "updated_at", "created_by"]
+    fieldsets = [
+        (None, {"fields": ["case_ref", "full_name", "sex", "date_of_birth"]}),
+        ("Abduction", {"fields": ["abducted_at", "abduction_place"]}),
+        ("Status (changed only by recording a status change)", {"fields": ["status", "status_since"]}),
+        ("Internal", {"fields": ["notes", "version", "created_by", "created_at", "updated_at"]}),
+    ]
+    inlines = [CitizenshipInline, NameVariantInline, MembershipInline, StatusChangeInline]
+    list_per_page = 50
+    show_full_result_count = False  # a COUNT(*) over 100,000 rows on every page is wasted work
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("citizenships")
+
+    @admin.display(description="Citizenships")
+    def citizenship_list(self, obj: Detainee) -> str:
+        return ", ".join(obj.citizenship_codes)
+
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+            detainee_prepare_new(detainee=obj)
+        super().save_model(request, obj, form, change)
+
+    @transaction.atomic
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        detainee_refresh_search_names(detainee=form.instance)
+        if change:
+            detainee_bump_version(detainee=form.instance)
+
+
+@admin.register(NegotiationChannel)
+class NegotiationChannelAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "mediator", "counterpart", "place", "status", "opened_on"]
+    list_filter = ["status", "mediator_country"]
+    search_fields = ["name", "mediator", "counterpart", "place"]
+    inlines = [MembershipInline]
+
+
+@admin.register(ChannelEvent)
+class ChannelEventAdmin(SimpleHistoryAdmin):
+    list_display = ["channel", "kind", "occurred_at", "summary", "source"]
+    list_filter = ["kind", "channel"]
+    search_fields = ["summary", "source"]
+    date_hierarchy = "occurred_at"
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["detainee", "sequence", "from_status", "to_status", "occurred_at", "confidence", "is_correction"]
+    list_filter = ["to_status", "confidence", "is_correction", "channel", "detainee__citizenships__country"]
+    search_fields = ["detainee__case_ref", "detainee__full_name", "source"]
+    list_select_related = ["detainee"]
+    date_hierarchy = "occurred_at"
+    show_full_result_count = False
+
+
+@admin.register(Partner)
+class PartnerAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "nationality_list", "is_active", "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+
+    @admin.display(description="Nationalities")
+    def nationality_list(self, obj: Partner) -> str:
+        return ", ".join(obj.nationality_codes)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "email", "role", "is_active", "last_login"]
+    list_filter = ["groups", "is_active", "is_staff"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")

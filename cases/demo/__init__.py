@@ -1,0 +1,1 @@
+"""The fictional demo scenario. Every person in it is invented."""

@@ -1,0 +1,19 @@
+"""The domain model: detainees, their citizenships and names, channels, and the status history."""
+
+from cases.models.channels import ChannelEvent, ChannelMembership, NegotiationChannel
+from cases.models.detainees import Citizenship, Detainee, NameVariant
+from cases.models.partners import Partner
+from cases.models.status_changes import StatusChange
+from cases.models.users import User
+
+__all__ = [
+    "ChannelEvent",
+    "ChannelMembership",
+    "Citizenship",
+    "Detainee",
+    "NameVariant",
+    "NegotiationChannel",
+    "Partner",
+    "StatusChange",
+    "User",
+]

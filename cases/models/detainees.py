@@ -1,0 +1,139 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F
+from django.db.models.functions import Length, Upper
+from django.db.models.lookups import Exact
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from cases.choices import INITIAL_STATUS, Script, Sex, Status
+from cases.models.constraints import choice_check, not_blank
+
+CASE_REF_PREFIX = "HC-"
+
+
+def format_case_ref(number: int) -> str:
+    return f"{CASE_REF_PREFIX}{number:06d}"
+
+
+class Detainee(models.Model):
+    """The subject of a case: one person taken (or feared taken) hostage."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case_ref = models.CharField(
+        _("case reference"),
+        max_length=16,
+        unique=True,
+        editable=False,
+        validators=[RegexValidator(r"^HC-\d{6,}$")],
+        help_text=_("Human case reference, e.g. HC-000123."),
+    )
+    full_name = models.CharField(_("full name"), max_length=300)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    abducted_at = models.DateTimeField(_("abducted at"), null=True, blank=True)
+    abduction_place = models.CharField(_("abduction place"), max_length=300, blank=True)
+    # Kept in step with the status history by cases.services.status_changes, never edited directly.
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=INITIAL_STATUS, editable=False
+    )
+    status_since = models.DateTimeField(_("status since"), editable=False)
+    notes = models.TextField(_("internal notes"), blank=True)
+    # Normalised, transliterated forms of every name of the person (see cases.names), for `q=`.
+    search_names = models.TextField(editable=False, default="")
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+
+    history = HistoricalRecords(excluded_fields=["search_names"])
+
+    class Meta:
+        verbose_name = _("detainee")
+        verbose_name_plural = _("detainees")
+        ordering = ["case_ref"]
+        permissions = [
+            ("view_internal_notes", _("Can see internal notes")),
+            ("export_detainees", _("Can export detainee lists")),
+            ("import_lists", _("Can import lists of names")),
+        ]
+        constraints = [
+            choice_check("status", Status, "detainee_status_valid"),
+            choice_check("sex", Sex, "detainee_sex_valid"),
+            not_blank("full_name", "detainee_full_name_not_blank"),
+            models.CheckConstraint(condition=models.Q(case_ref__startswith=CASE_REF_PREFIX), name="detainee_case_ref_format"),
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="detainee_version_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "case_ref"], name="detainee_status_idx"),
+            models.Index(fields=["full_name"], name="detainee_full_name_idx"),
+            models.Index(fields=["status_since"], name="detainee_status_since_idx"),
+            models.Index(fields=["abducted_at"], name="detainee_abducted_at_idx"),
+            models.Index(fields=["created_at"], name="detainee_created_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_ref} {self.full_name}"
+
+    @property
+    def citizenship_codes(self) -> list[str]:
+        # Reads the prefetched rows when there are any, so a list page costs one query for all.
+        return sorted(c.country.code for c in self.citizenships.all())
+
+
+class Citizenship(models.Model):
+    """A country whose citizenship the detainee holds, and where that fact came from."""
+
+    detainee = models.ForeignKey(Detainee, on_delete=models.CASCADE, related_name="citizenships")
+    country = CountryField(_("country"))
+    source = models.CharField(_("source"), max_length=500, blank=True)
+    source_url = models.URLField(_("source URL"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("citizenship")
+        verbose_name_plural = _("citizenships")
+        ordering = ["country"]
+        constraints = [
+            models.UniqueConstraint(fields=["detainee", "country"], name="citizenship_unique_per_detainee"),
+            # An ISO 3166-1 alpha-2 code: two upper-case letters (the field's choices check which).
+            models.CheckConstraint(
+                condition=Exact(Length("country"), 2) & Exact(Upper("country"), F("country")),
+                name="citizenship_country_alpha2",
+            ),
+        ]
+        indexes = [models.Index(fields=["country", "detainee"], name="citizenship_country_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.country.code}"
+
+
+class NameVariant(models.Model):
+    """The detainee's name as written in another script or spelling."""
+
+    detainee = models.ForeignKey(Detainee, on_delete=models.CASCADE, related_name="name_variants")
+    name = models.CharField(_("name"), max_length=300)
+    script = models.CharField(_("script"), max_length=4, choices=Script.choices, help_text=_("ISO 15924 code"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("name variant")
+        verbose_name_plural = _("name variants")
+        ordering = ["script", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["detainee", "name", "script"], name="name_variant_unique"),
+            choice_check("script", Script, "name_variant_script_valid"),
+            not_blank("name", "name_variant_name_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.script})"

@@ -1,0 +1,57 @@
+"""The roles of DESIGN.md as Django groups with explicit permissions.
+
+The groups are created by a migration (cases/migrations/0002_roles.py) from ROLE_PERMISSIONS; a
+change to this table needs a new migration that calls sync_role_permissions again.
+"""
+
+from django.contrib.auth.management import create_permissions
+
+from cases.choices import Role
+
+_DOMAIN_MODELS = (
+    "detainee",
+    "citizenship",
+    "namevariant",
+    "negotiationchannel",
+    "channelmembership",
+    "channelevent",
+    "statuschange",
+    "partner",
+)
+_OFFICER_EDITS = ("detainee", "citizenship", "namevariant", "negotiationchannel", "channelmembership", "channelevent")
+
+_READ = {f"cases.view_{model}" for model in _DOMAIN_MODELS} - {"cases.view_partner"}
+
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    Role.ANALYST: _READ | {"cases.export_detainees"},
+    Role.OFFICER: _READ
+    | {"cases.export_detainees", "cases.view_internal_notes", "cases.import_lists", "cases.add_statuschange"}
+    | {f"cases.{action}_{model}" for model in _OFFICER_EDITS for action in ("add", "change")}
+    | {"cases.delete_citizenship", "cases.delete_namevariant", "cases.delete_channelmembership"},
+}
+# An admin may do everything an officer may, plus corrections and managing users and partners.
+# Status changes are never changed or deleted, by anyone: corrections are new events.
+ROLE_PERMISSIONS[Role.ADMIN] = (
+    ROLE_PERMISSIONS[Role.OFFICER]
+    | {"cases.correct_statuschange", "cases.view_partner", "cases.add_partner", "cases.change_partner"}
+    | {"cases.delete_detainee", "cases.delete_negotiationchannel", "cases.delete_channelevent"}
+    | {f"cases.{action}_user" for action in ("view", "add", "change")}
+    | {f"auth.{action}_group" for action in ("view",)}
+)
+
+
+def sync_role_permissions(apps, schema_editor=None) -> None:
+    """Create the role groups and give each exactly its permissions (usable from a migration)."""
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        permissions = []
+        for dotted in sorted(codenames):
+            app_label, codename = dotted.split(".")
+            permissions.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(permissions)

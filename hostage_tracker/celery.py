@@ -1,0 +1,42 @@
+"""The Celery application: Redis broker, tasks discovered from the apps.
+
+A worker also writes a heartbeat to Redis every few seconds so `/healthz` can tell whether any
+worker is alive without a slow broadcast ping.
+"""
+
+import os
+import time
+
+from celery import Celery, bootsteps
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hostage_tracker.settings")
+
+app = Celery("hostage_tracker")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+WORKER_HEARTBEAT_KEY = "hostage_tracker:worker:heartbeat"
+WORKER_HEARTBEAT_INTERVAL = 5.0
+
+
+class WorkerHeartbeat(bootsteps.StartStopStep):
+    requires = {"celery.worker.components:Timer"}
+
+    def start(self, worker):
+        self._beat()
+        self.tref = worker.timer.call_repeatedly(WORKER_HEARTBEAT_INTERVAL, self._beat)
+
+    def stop(self, worker):
+        if getattr(self, "tref", None) is not None:
+            self.tref.cancel()
+
+    def _beat(self):
+        from cases.health import redis_client
+
+        try:
+            redis_client().set(WORKER_HEARTBEAT_KEY, str(time.time()), ex=int(WORKER_HEARTBEAT_INTERVAL * 6))
+        except Exception:  # noqa: BLE001 - a missed beat only makes /healthz say "degraded"
+            pass
+
+
+app.steps["worker"].add(WorkerHeartbeat)

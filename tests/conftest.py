@@ -1,0 +1,105 @@
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import redis as redis_lib
+from django.conf import settings
+
+from cases.choices import Role
+from cases.services.users import user_provision
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "correct-horse-battery-staple"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise TimeoutError(f"nothing listening on 127.0.0.1:{port} after {timeout} s")
+
+
+def subprocess_env(**overrides: str | None) -> dict[str, str]:
+    """The environment for a child process of the app (manage.py, a worker), with overrides; None unsets."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    env.setdefault("DJANGO_SETTINGS_MODULE", "hostage_tracker.settings")
+    for key, value in overrides.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env
+
+
+def manage(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+@pytest.fixture
+def make_user(db):
+    def make(role: str, username: str | None = None):
+        user, _ = user_provision(username=username or role, role=role, password=PASSWORD)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def admin_user(make_user):
+    return make_user(Role.ADMIN)
+
+
+@pytest.fixture
+def officer(make_user):
+    return make_user(Role.OFFICER)
+
+
+@pytest.fixture
+def analyst(make_user):
+    return make_user(Role.ANALYST)
+
+
+@pytest.fixture
+def redis_conn():
+    return redis_lib.Redis.from_url(settings.REDIS_URL)
+
+
+@pytest.fixture
+def celery_worker_process(redis_conn):
+    """A real Celery worker process on the test broker and the test database."""
+    from django.db import connection
+
+    env = subprocess_env(
+        DATABASE_URL=settings.DATABASE_URL.rsplit("/", 1)[0] + "/" + connection.settings_dict["NAME"],
+        DJANGO_SETTINGS_MODULE="hostage_tracker.test_settings",
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "hostage_tracker", "worker", "--pool=solo", "--loglevel=WARNING"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
