@@ -19,7 +19,7 @@ DEBUG = env_bool("DEBUG", False)
 
 _DEV_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
 SECRET_KEY = env_str("SECRET_KEY") or (_DEV_SECRET_KEY if DEBUG else "")
-if not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure")):
+if not DEBUG and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure")):
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a random value of at least 50 characters when DEBUG is off "
         "(for example: python -c 'import secrets; print(secrets.token_urlsafe(64))')."
@@ -154,8 +154,9 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "max_retries": 1}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
-# --- Email (Django 6.1 MAILERS); without EMAIL_HOST mail is printed to the console -----------
-_email_host = env_str("EMAIL_HOST")
+# --- Email (Django 6.1 MAILERS) ------------------------------------------------------------------
+# Without EMAIL_HOST: printed to the console under DEBUG, else relayed through a local MTA.
+_email_host = env_str("EMAIL_HOST", "" if DEBUG else "localhost")
 MAILERS = {
     "default": {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",

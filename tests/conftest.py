@@ -51,7 +51,19 @@ def manage(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.
 
 
 @pytest.fixture
-def make_user(db):
+def roles(django_db_blocker):
+    """The role groups. A migration creates them, but a transactional test's flush removes them."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from cases.roles import sync_role_permissions
+
+    if Group.objects.filter(name__in=Role.values).count() != len(Role.values):
+        sync_role_permissions(apps)
+
+
+@pytest.fixture
+def make_user(db, roles):
     def make(role: str, username: str | None = None):
         user, _ = user_provision(username=username or role, role=role, password=PASSWORD)
         return user

@@ -1,0 +1,126 @@
+"""The Django admin: admins manage every record; the status history is read-only; others stay out."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cases.demo.seed import demo_seed
+from cases.models import Detainee, NegotiationChannel, StatusChange
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.login(username=admin_user.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def scenario():
+    demo_seed(detainees=230, seed=1)
+
+
+def listed_refs(response) -> set[str]:
+    return {d.case_ref for d in response.context["cl"].result_list}
+
+
+def test_detainee_list_filters_by_citizenship_status_and_channel(admin_client, scenario):
+    response = admin_client.get("/admin/cases/detainee/", {"citizenships__country": "RU"})
+    assert response.status_code == 200
+    expected = set(Detainee.objects.filter(citizenships__country="RU").values_list("case_ref", flat=True))
+    assert listed_refs(response) == expected and len(expected) == 8
+
+    response = admin_client.get("/admin/cases/detainee/", {"status__exact": "released"})
+    assert response.context["cl"].result_count == Detainee.objects.filter(status="released").count() > 50
+    assert {d.status for d in response.context["cl"].result_list} == {"released"}
+
+    moscow = NegotiationChannel.objects.get(mediator_country="RU")
+    response = admin_client.get("/admin/cases/detainee/", {"channels__id__exact": str(moscow.id)})
+    assert listed_refs(response) == expected
+
+
+def test_detainee_list_searches_names_in_any_script(admin_client, scenario):
+    someone = Detainee.objects.filter(citizenships__country="RU").first()
+    cyrillic = someone.name_variants.get(script="Cyrl").name
+    response = admin_client.get("/admin/cases/detainee/", {"q": cyrillic})
+    assert someone.case_ref in listed_refs(response)
+
+
+def test_detainee_list_query_count_does_not_grow_with_rows(admin_client):
+    demo_seed(detainees=10, seed=3)
+    with CaptureQueriesContext(connection) as few:
+        admin_client.get("/admin/cases/detainee/")
+    demo_seed(detainees=60, seed=3)
+    with CaptureQueriesContext(connection) as many:
+        assert len(admin_client.get("/admin/cases/detainee/").context["cl"].result_list) == 50
+    assert len(many) == len(few)
+
+
+def inline_management(prefix: str, total: int = 0) -> dict:
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def test_admin_creates_a_detainee_with_citizenships_and_name_variants_inline(admin_client, admin_user):
+    data = {
+        "full_name": "Yelena Gromova",
+        "sex": "female",
+        "abduction_place": "Kibbutz Ein Hadar",
+        "notes": "",
+        **inline_management("citizenships", 2),
+        "citizenships-0-country": "IL",
+        "citizenships-0-source": "Population registry record",
+        "citizenships-1-country": "RU",
+        "citizenships-1-source": "Russian MFA list",
+        **inline_management("name_variants", 1),
+        "name_variants-0-name": "Елена Громова",
+        "name_variants-0-script": "Cyrl",
+        **inline_management("channel_memberships"),
+        **inline_management("status_changes"),
+    }
+    response = admin_client.post("/admin/cases/detainee/add/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    detainee = Detainee.objects.get(full_name="Yelena Gromova")
+    assert detainee.case_ref.startswith("HC-")
+    assert detainee.status == "missing" and detainee.version == 1
+    assert detainee.created_by == admin_user
+    assert detainee.citizenship_codes == ["IL", "RU"]
+    assert "elena gromova" in detainee.search_names
+    assert detainee.history.first().history_user == admin_user
+
+
+def test_status_history_is_read_only_in_the_admin(admin_client, scenario):
+    change = StatusChange.objects.first()
+    assert admin_client.get("/admin/cases/statuschange/").status_code == 200
+    assert admin_client.get("/admin/cases/statuschange/add/").status_code == 403
+    page = admin_client.get(f"/admin/cases/statuschange/{change.pk}/change/")
+    assert page.status_code == 200 and b'name="to_status"' not in page.content
+    assert admin_client.post(f"/admin/cases/statuschange/{change.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert StatusChange.objects.filter(pk=change.pk).exists()
+
+
+def test_admin_cannot_edit_the_status_directly(admin_client, scenario):
+    detainee = Detainee.objects.filter(status="held").first()
+    page = admin_client.get(f"/admin/cases/detainee/{detainee.pk}/change/")
+    assert page.status_code == 200
+    assert b'name="status"' not in page.content
+
+
+@pytest.mark.parametrize("role", ["officer", "analyst"])
+def test_officers_and_analysts_are_kept_out_of_the_admin(client, make_user, role):
+    user = make_user(role)
+    client.login(username=user.username, password=PASSWORD)
+    response = client.get("/admin/cases/detainee/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_anonymous_users_see_only_the_login_page(client):
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert client.get("/accounts/login/").status_code == 200

@@ -1,0 +1,86 @@
+"""/healthz: open to anyone, says how the database, the broker and the workers are, and nothing personal."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from cases.health import redis_client
+from hostage_tracker.celery import WORKER_HEARTBEAT_KEY
+from tests.conftest import ROOT, free_port, subprocess_env, wait_for_port
+from tests.http import Browserless
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_redis_client():
+    redis_client.cache_clear()
+    yield
+    redis_client.cache_clear()
+
+
+def test_anonymous_gets_json_without_personal_data(client, redis_conn):
+    redis_conn.delete(WORKER_HEARTBEAT_KEY)
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert set(body) == {"status", "checks"}
+    assert set(body["checks"]) == {"database", "broker", "worker"}
+    assert body["checks"]["database"] == "ok"
+    assert body["checks"]["broker"] == "ok"
+    # No worker is running: the service is degraded, not down.
+    assert body["checks"]["worker"] == "down"
+    assert body["status"] == "degraded"
+
+
+def test_broker_down_is_degraded_not_an_outage(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "degraded",
+        "checks": {"database": "ok", "broker": "down", "worker": "unknown"},
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_worker_makes_it_ok(client, redis_conn, celery_worker_process):
+    deadline = time.monotonic() + 60
+    body = {}
+    while time.monotonic() < deadline:
+        body = client.get("/healthz").json()
+        if body["checks"]["worker"] == "ok":
+            break
+        assert celery_worker_process.poll() is None, celery_worker_process.stderr.read()
+        time.sleep(0.5)
+    assert body == {"status": "ok", "checks": {"database": "ok", "broker": "ok", "worker": "ok"}}
+
+
+def test_database_unreachable_is_503():
+    port = free_port()
+    env = subprocess_env(
+        DATABASE_URL="postgres://postgres@127.0.0.1:1/nowhere",
+        DJANGO_SETTINGS_MODULE="hostage_tracker.test_settings",
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "hostage_tracker.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_for_port(port)
+        status, body = Browserless(f"http://127.0.0.1:{port}").json("/healthz")
+        assert status == 503
+        assert body["status"] == "down"
+        assert body["checks"]["database"] == "down"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
