@@ -83,7 +83,6 @@ class DetaineeAdmin(SimpleHistoryAdmin):
     def citizenship_list(self, obj: Detainee) -> str:
         return ", ".join(obj.citizenship_codes)
 
-
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user

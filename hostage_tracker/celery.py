@@ -4,6 +4,7 @@ A worker also writes a heartbeat to Redis every few seconds so `/healthz` can te
 worker is alive without a slow broadcast ping.
 """
 
+import logging
 import os
 import time
 
@@ -11,6 +12,7 @@ from celery import Celery, bootsteps
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hostage_tracker.settings")
 
+logger = logging.getLogger(__name__)
 app = Celery("hostage_tracker")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
@@ -35,8 +37,8 @@ class WorkerHeartbeat(bootsteps.StartStopStep):
 
         try:
             redis_client().set(WORKER_HEARTBEAT_KEY, str(time.time()), ex=int(WORKER_HEARTBEAT_INTERVAL * 6))
-        except Exception:  # noqa: BLE001 - a missed beat only makes /healthz say "degraded"
-            pass
+        except Exception as exc:  # noqa: BLE001 - a missed beat only makes /healthz say "degraded"
+            logger.warning("worker heartbeat not written: %s", exc)
 
 
 app.steps["worker"].add(WorkerHeartbeat)

@@ -17,7 +17,7 @@ VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
 
-_DEV_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
+_DEV_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105 - DEBUG only
 SECRET_KEY = env_str("SECRET_KEY") or (_DEV_SECRET_KEY if DEBUG else "")
 if not DEBUG and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure")):
     raise ImproperlyConfigured(
@@ -124,6 +124,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 # --- Security ----------------------------------------------------------------------------------
 # TLS ends at a reverse proxy in production; `make run` and the tests serve plain HTTP.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# The orchestrator's health probe speaks plain HTTP to the container.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if SECURE_SSL_REDIRECT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = SECURE_SSL_REDIRECT

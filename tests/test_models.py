@@ -148,7 +148,10 @@ def test_name_variants_feed_the_search_names():
     d = detainee_create(
         full_name="Aleksandr Lisovsky",
         actor=None,
-        name_variants=[NameVariantInput("Александр Лисовский", Script.CYRILLIC), NameVariantInput("אלכסנדר ליסובסקי", Script.HEBREW)],
+        name_variants=[
+            NameVariantInput("Александр Лисовский", Script.CYRILLIC),
+            NameVariantInput("אלכסנדר ליסובסקי", Script.HEBREW),
+        ],
     )
     assert "aleksandr lisovski" in d.search_names.splitlines()
     assert len(d.search_names.splitlines()) == 2  # the Cyrillic form folds into the Latin one
@@ -160,9 +163,7 @@ def test_every_filter_has_an_index():
         indexes = cursor.fetchall()
 
     def indexed(table: str, leading_column: str, using: str = "btree") -> bool:
-        return any(
-            t == table and f"USING {using} ({leading_column}" in d for t, d in indexes
-        )
+        return any(t == table and f"USING {using} ({leading_column}" in d for t, d in indexes)
 
     assert indexed("cases_citizenship", "country")  # citizenship=, citizenship_all=
     assert indexed("cases_citizenship", "detainee_id")  # dual=

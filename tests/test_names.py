@@ -8,7 +8,13 @@ from cases.names import name_key, search_names
 @pytest.mark.parametrize(
     "spellings",
     [
-        ["Aleksandr Lisovsky", "Alexandr Lisovskiy", "Alexander Lisovskii", "Александр Лисовский", "ALEKSANDR LISOVSKY"],
+        [
+            "Aleksandr Lisovsky",
+            "Alexandr Lisovskiy",
+            "Alexander Lisovskii",
+            "Александр Лисовский",
+            "ALEKSANDR LISOVSKY",
+        ],
         ["Yelena", "Elena", "Елена"],
         ["Sofía", "Sofia"],
         ["Dmitry", "Dmitriy", "Дмитрий"],

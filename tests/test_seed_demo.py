@@ -9,7 +9,15 @@ from django.db.models import Count
 
 from cases.choices import ChannelEventKind, ChannelRole, Script, Status
 from cases.demo.seed import demo_seed
-from cases.models import ChannelEvent, ChannelMembership, Citizenship, Detainee, NameVariant, NegotiationChannel, StatusChange
+from cases.models import (
+    ChannelEvent,
+    ChannelMembership,
+    Citizenship,
+    Detainee,
+    NameVariant,
+    NegotiationChannel,
+    StatusChange,
+)
 
 pytestmark = pytest.mark.django_db
 

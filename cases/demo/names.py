@@ -91,7 +91,10 @@ RUSSIAN_SURNAMES: list[tuple[Name, Name]] = [
         ("Zaretsky", "Zaretskiy", "Зарецкий", "זרצקי", ""),
         ("Zaretskaya", "Zaretskaia", "Зарецкая", "זרצקיה", ""),
     ),
-    (("Belozerov", "Belozyorov", "Белозёров", "בלוזרוב", ""), ("Belozerova", "Belozyorova", "Белозёрова", "בלוזרובה", "")),
+    (
+        ("Belozerov", "Belozyorov", "Белозёров", "בלוזרוב", ""),
+        ("Belozerova", "Belozyorova", "Белозёрова", "בלוזרובה", ""),
+    ),
     (("Krasnov", "Krasnoff", "Краснов", "קרסנוב", ""), ("Krasnova", "", "Краснова", "קרסנובה", "")),
     (("Gromov", "", "Громов", "גרומוב", ""), ("Gromova", "", "Громова", "גרומובה", "")),
     (("Tikhonov", "Tichonov", "Тихонов", "טיכונוב", ""), ("Tikhonova", "Tichonova", "Тихонова", "טיכונובה", "")),

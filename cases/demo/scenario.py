@@ -64,11 +64,26 @@ CHANNELS: list[ChannelPlan] = [
         events=[
             (ChannelEventKind.MEETING, _at(10, 9), "First mediated contact about the captives.", "Qatari MFA briefing"),
             (ChannelEventKind.PROPOSAL, _at(10, 18), "Proposal to release dual nationals first.", "Press report"),
-            (ChannelEventKind.RELEASE, _at(10, 20, 18), "Two US-Israeli dual citizens released.", "Qatari MFA statement"),
+            (
+                ChannelEventKind.RELEASE,
+                _at(10, 20, 18),
+                "Two US-Israeli dual citizens released.",
+                "Qatari MFA statement",
+            ),
             (ChannelEventKind.RELEASE, _at(10, 23, 19), "Two more captives released.", "ICRC handover confirmation"),
             (ChannelEventKind.PROPOSAL, _at(11, 15), "Framework for a truce with staged releases.", "Press report"),
-            (ChannelEventKind.STATEMENT, TRUCE_AGREED, "Truce agreed; releases to begin in two days.", "Qatari MFA statement"),
-            (ChannelEventKind.RELEASE, TRUCE_FIRST_RELEASE, "First group released under the truce.", "ICRC handover confirmation"),
+            (
+                ChannelEventKind.STATEMENT,
+                TRUCE_AGREED,
+                "Truce agreed; releases to begin in two days.",
+                "Qatari MFA statement",
+            ),
+            (
+                ChannelEventKind.RELEASE,
+                TRUCE_FIRST_RELEASE,
+                "First group released under the truce.",
+                "ICRC handover confirmation",
+            ),
             (ChannelEventKind.STATEMENT, TRUCE_COLLAPSED, "Truce collapsed; releases halted.", "Qatari MFA statement"),
         ],
     ),
@@ -83,8 +98,18 @@ CHANNELS: list[ChannelPlan] = [
         opened_on=date(2023, 10, 12),
         events=[
             (ChannelEventKind.MEETING, _at(10, 12), "Egyptian intelligence opens a parallel track.", "Press report"),
-            (ChannelEventKind.PROPOSAL, _at(10, 28), "Proposal covering foreign workers.", "Egyptian officials (unnamed)"),
-            (ChannelEventKind.RELEASE, _at(11, 24, 16), "Foreign nationals released at the Rafah crossing.", "Thai MFA"),
+            (
+                ChannelEventKind.PROPOSAL,
+                _at(10, 28),
+                "Proposal covering foreign workers.",
+                "Egyptian officials (unnamed)",
+            ),
+            (
+                ChannelEventKind.RELEASE,
+                _at(11, 24, 16),
+                "Foreign nationals released at the Rafah crossing.",
+                "Thai MFA",
+            ),
             (ChannelEventKind.STATEMENT, _at(12, 2), "Track paused after the truce collapsed.", "Press report"),
         ],
     ),
@@ -98,15 +123,30 @@ CHANNELS: list[ChannelPlan] = [
         status=ChannelStatus.ACTIVE,
         opened_on=date(2023, 10, 26),
         events=[
-            (ChannelEventKind.MEETING, _at(10, 26, 9), "Delegation received at the foreign ministry.", "Russian MFA statement"),
+            (
+                ChannelEventKind.MEETING,
+                _at(10, 26, 9),
+                "Delegation received at the foreign ministry.",
+                "Russian MFA statement",
+            ),
             (
                 ChannelEventKind.LIST_DELIVERED,
                 _at(10, 26, 11),
                 "List of eight Russian-Israeli dual citizens handed over.",
                 "Russian MFA statement",
             ),
-            (ChannelEventKind.STATEMENT, _at(10, 27), "Counterpart says it will try to locate those on the list.", "Press report"),
-            (ChannelEventKind.RELEASE, _at(11, 26, 17), "One person on the list released as a gesture to Moscow.", "Russian MFA statement"),
+            (
+                ChannelEventKind.STATEMENT,
+                _at(10, 27),
+                "Counterpart says it will try to locate those on the list.",
+                "Press report",
+            ),
+            (
+                ChannelEventKind.RELEASE,
+                _at(11, 26, 17),
+                "One person on the list released as a gesture to Moscow.",
+                "Russian MFA statement",
+            ),
         ],
     ),
     ChannelPlan(
@@ -119,7 +159,12 @@ CHANNELS: list[ChannelPlan] = [
         status=ChannelStatus.PAUSED,
         opened_on=date(2023, 10, 10),
         events=[
-            (ChannelEventKind.STATEMENT, _at(10, 15), "Request for access to the captives and for medicine.", "ICRC statement"),
+            (
+                ChannelEventKind.STATEMENT,
+                _at(10, 15),
+                "Request for access to the captives and for medicine.",
+                "ICRC statement",
+            ),
         ],
     ),
 ]
@@ -253,7 +298,9 @@ def _hours(rng: random.Random, low: float, high: float) -> timedelta:
     return timedelta(hours=rng.uniform(low, high))
 
 
-def _timeline(rng: random.Random, group: str, abducted_at: datetime) -> tuple[list[StepPlan], list[tuple[str, str, str]]]:
+def _timeline(
+    rng: random.Random, group: str, abducted_at: datetime
+) -> tuple[list[StepPlan], list[tuple[str, str, str]]]:
     steps: list[StepPlan] = []
     memberships: list[tuple[str, str, str]] = []
     held_at = DAY0 + timedelta(days=rng.uniform(3, 30))
@@ -266,19 +313,39 @@ def _timeline(rng: random.Random, group: str, abducted_at: datetime) -> tuple[li
         steps.append(StepPlan(Status.HELD, _at(10, 10), "Security services assessment", Confidence.CONFIRMED))
         steps.append(StepPlan(Status.RELEASE_PENDING, day, "Qatari MFA statement", Confidence.REPORTED, "doha"))
         steps.append(
-            StepPlan(Status.RELEASED, day + timedelta(hours=7), "ICRC handover confirmation", Confidence.CONFIRMED, "doha")
+            StepPlan(
+                Status.RELEASED, day + timedelta(hours=7), "ICRC handover confirmation", Confidence.CONFIRMED, "doha"
+            )
         )
         memberships += [("doha", ChannelRole.DISCUSSED, "Qatari MFA"), ("doha", ChannelRole.RELEASED_THROUGH, "ICRC")]
         return steps, memberships
 
     if group == "ru_il":
         memberships.append(("moscow", ChannelRole.REQUESTED, "List delivered 2023-10-26"))
-        steps.append(StepPlan(Status.HELD, _at(10, 27, 15), "Counterpart statement after Moscow meeting", Confidence.REPORTED, "moscow"))
+        steps.append(
+            StepPlan(
+                Status.HELD,
+                _at(10, 27, 15),
+                "Counterpart statement after Moscow meeting",
+                Confidence.REPORTED,
+                "moscow",
+            )
+        )
         roll = rng.random()
         if roll < 0.25:
             release = _at(11, 26, 17)
-            steps.append(StepPlan(Status.RELEASE_PENDING, release - timedelta(hours=6), "Russian MFA statement", Confidence.REPORTED, "moscow"))
-            steps.append(StepPlan(Status.RELEASED, release, "ICRC handover confirmation", Confidence.CONFIRMED, "moscow"))
+            steps.append(
+                StepPlan(
+                    Status.RELEASE_PENDING,
+                    release - timedelta(hours=6),
+                    "Russian MFA statement",
+                    Confidence.REPORTED,
+                    "moscow",
+                )
+            )
+            steps.append(
+                StepPlan(Status.RELEASED, release, "ICRC handover confirmation", Confidence.CONFIRMED, "moscow")
+            )
             memberships.append(("moscow", ChannelRole.RELEASED_THROUGH, "Russian MFA statement"))
         return steps, memberships
 
@@ -288,7 +355,9 @@ def _timeline(rng: random.Random, group: str, abducted_at: datetime) -> tuple[li
         pass  # still unaccounted for
     elif roll < 0.10:
         at = abducted_at + timedelta(days=rng.uniform(1, 20))
-        steps.append(StepPlan(Status.NOT_HELD, at, "Police identification", Confidence.CONFIRMED, note="Found, not taken."))
+        steps.append(
+            StepPlan(Status.NOT_HELD, at, "Police identification", Confidence.CONFIRMED, note="Found, not taken.")
+        )
     elif roll < 0.16:
         if rng.random() < 0.5:
             held("Video published by captors", Confidence.UNVERIFIED)
@@ -296,25 +365,49 @@ def _timeline(rng: random.Random, group: str, abducted_at: datetime) -> tuple[li
         steps.append(StepPlan(Status.DECEASED, at, "Security services assessment", Confidence.REPORTED))
         if rng.random() < 0.5:
             steps.append(
-                StepPlan(Status.REMAINS_RETURNED, at + timedelta(days=rng.uniform(10, 60)), "Forensic institute", Confidence.CONFIRMED)
+                StepPlan(
+                    Status.REMAINS_RETURNED,
+                    at + timedelta(days=rng.uniform(10, 60)),
+                    "Forensic institute",
+                    Confidence.CONFIRMED,
+                )
             )
     elif roll < 0.17:
         held()
-        steps.append(StepPlan(Status.RESCUED, held_at + timedelta(days=rng.uniform(5, 25)), "Army statement", Confidence.CONFIRMED))
+        steps.append(
+            StepPlan(
+                Status.RESCUED, held_at + timedelta(days=rng.uniform(5, 25)), "Army statement", Confidence.CONFIRMED
+            )
+        )
     elif roll < 0.175:
-        steps.append(StepPlan(Status.ESCAPED, abducted_at + _hours(rng, 6, 72), "Police statement", Confidence.CONFIRMED))
+        steps.append(
+            StepPlan(Status.ESCAPED, abducted_at + _hours(rng, 6, 72), "Police statement", Confidence.CONFIRMED)
+        )
     elif roll < 0.175 + truce_share:
         channel = "cairo" if group in ("th", "np") else "doha"
         held()
         memberships.append((channel, ChannelRole.DISCUSSED, "Truce list"))
-        steps.append(StepPlan(Status.RELEASE_PENDING, TRUCE_AGREED, "Qatari MFA statement on the truce", Confidence.CONFIRMED, channel))
+        steps.append(
+            StepPlan(
+                Status.RELEASE_PENDING, TRUCE_AGREED, "Qatari MFA statement on the truce", Confidence.CONFIRMED, channel
+            )
+        )
         if rng.random() < 0.9:
             release = TRUCE_FIRST_RELEASE + timedelta(days=rng.randint(0, 6), hours=rng.uniform(0, 4))
-            steps.append(StepPlan(Status.RELEASED, release, "ICRC handover confirmation", Confidence.CONFIRMED, channel))
+            steps.append(
+                StepPlan(Status.RELEASED, release, "ICRC handover confirmation", Confidence.CONFIRMED, channel)
+            )
             memberships.append((channel, ChannelRole.RELEASED_THROUGH, "ICRC handover"))
         else:
             steps.append(
-                StepPlan(Status.HELD, TRUCE_COLLAPSED, "Qatari MFA statement", Confidence.REPORTED, channel, note="Deal collapsed.")
+                StepPlan(
+                    Status.HELD,
+                    TRUCE_COLLAPSED,
+                    "Qatari MFA statement",
+                    Confidence.REPORTED,
+                    channel,
+                    note="Deal collapsed.",
+                )
             )
     else:
         held()

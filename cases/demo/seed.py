@@ -61,7 +61,13 @@ def _seed_channels() -> int:
         for position, (kind, occurred_at, summary, source) in enumerate(plan.events):
             ChannelEvent.objects.get_or_create(
                 id=stable_uuid("channel-event", plan.key, position),
-                defaults={"channel": channel, "kind": kind, "occurred_at": occurred_at, "summary": summary, "source": source},
+                defaults={
+                    "channel": channel,
+                    "kind": kind,
+                    "occurred_at": occurred_at,
+                    "summary": summary,
+                    "source": source,
+                },
             )
     return created
 

@@ -67,7 +67,9 @@ class Detainee(models.Model):
             choice_check("status", Status, "detainee_status_valid"),
             choice_check("sex", Sex, "detainee_sex_valid"),
             not_blank("full_name", "detainee_full_name_not_blank"),
-            models.CheckConstraint(condition=models.Q(case_ref__startswith=CASE_REF_PREFIX), name="detainee_case_ref_format"),
+            models.CheckConstraint(
+                condition=models.Q(case_ref__startswith=CASE_REF_PREFIX), name="detainee_case_ref_format"
+            ),
             models.CheckConstraint(condition=models.Q(version__gte=1), name="detainee_version_positive"),
         ]
         indexes = [
