@@ -34,7 +34,7 @@ def wait_for_port(port: int, timeout: float = 30.0) -> None:
 
 def subprocess_env(**overrides: str | None) -> dict[str, str]:
     """The environment for a child process of the app (manage.py, a worker), with overrides; None unsets."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.setdefault("DJANGO_SETTINGS_MODULE", "hostage_tracker.settings")
     for key, value in overrides.items():
         if value is None:

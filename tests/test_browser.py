@@ -1,16 +1,17 @@
 """In real Chromium against a live server on PostgreSQL: signing in, and nothing leaving 127.0.0.1."""
 
-import os
-
 import pytest
 
 from tests.browser import chromium_page, screenshot
 from tests.conftest import PASSWORD
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls in these tests are still sync.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def sync_orm_beside_playwright(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls in these tests are still sync.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def test_officer_signs_in_and_sees_the_dashboard(live_server, make_user):
