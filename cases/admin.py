@@ -1,10 +1,14 @@
 """The Django admin: every record, for admins. The status history is read-only here."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
+from cases.admin_alerts import ReadOnlyAdminMixin
+from cases.choices import Confidence
 from cases.models import (
     ChannelEvent,
     ChannelMembership,
@@ -16,7 +20,10 @@ from cases.models import (
     StatusChange,
     User,
 )
-from cases.services.detainees import detainee_bump_version, detainee_prepare_new, detainee_refresh_search_names
+from cases.services.channels import channel_record_edit
+from cases.services.detainees import detainee_announce, detainee_prepare_new, detainee_refresh_search_names
+from cases.services.errors import Conflict
+from cases.services.status_changes import status_change_record
 
 
 class CitizenshipInline(admin.TabularInline):
@@ -49,17 +56,6 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
-class ReadOnlyAdminMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Detainee)
 class DetaineeAdmin(SimpleHistoryAdmin):
     list_display = ["case_ref", "full_name", "citizenship_list", "status", "status_since", "updated_at"]
@@ -84,7 +80,9 @@ class DetaineeAdmin(SimpleHistoryAdmin):
         return ", ".join(obj.citizenship_codes)
 
     def save_model(self, request, obj, form, change):
-        if not change:
+        if change:
+            obj.version += 1
+        else:
             obj.created_by = request.user
             detainee_prepare_new(detainee=obj)
         super().save_model(request, obj, form, change)
@@ -93,8 +91,8 @@ class DetaineeAdmin(SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         detainee_refresh_search_names(detainee=form.instance)
-        if change:
-            detainee_bump_version(detainee=form.instance)
+        changed = list(form.changed_data) + [formset.prefix for formset in formsets if formset.has_changed()]
+        detainee_announce(detainee=form.instance, created=not change, changed=changed)
 
 
 @admin.register(NegotiationChannel)
@@ -103,6 +101,14 @@ class NegotiationChannelAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "mediator_country"]
     search_fields = ["name", "mediator", "counterpart", "place"]
     inlines = [MembershipInline]
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        previous = (
+            NegotiationChannel.objects.filter(pk=obj.pk).values_list("status", flat=True).first() if change else None
+        )
+        super().save_model(request, obj, form, change)
+        channel_record_edit(channel=obj, actor=request.user, previous_status=previous)
 
 
 @admin.register(ChannelEvent)
@@ -113,6 +119,53 @@ class ChannelEventAdmin(SimpleHistoryAdmin):
     date_hierarchy = "occurred_at"
 
 
+class StatusChangeForm(forms.ModelForm):
+    """Records a change through the service, so the admin obeys the same lifecycle rules as everyone.
+
+    The service runs in clean() (inside the admin's transaction) so that its refusals show as form
+    errors; save_model then has nothing left to write.
+    """
+
+    class Meta:
+        model = StatusChange
+        fields = [
+            "detainee",
+            "to_status",
+            "occurred_at",
+            "confidence",
+            "source",
+            "source_url",
+            "channel",
+            "note",
+            "is_correction",
+            "correction_reason",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            self.recorded = status_change_record(
+                detainee_id=data["detainee"].pk,
+                to_status=data["to_status"],
+                source=data.get("source", ""),
+                actor=self.request_user,
+                occurred_at=data.get("occurred_at"),
+                confidence=data.get("confidence") or Confidence.REPORTED,
+                source_url=data.get("source_url", ""),
+                channel_id=data["channel"].pk if data.get("channel") else None,
+                note=data.get("note", ""),
+                is_correction=data.get("is_correction", False),
+                correction_reason=data.get("correction_reason", ""),
+            )
+        except Conflict as exc:
+            raise forms.ValidationError({exc.field or "to_status": exc.message}) from exc
+        except PermissionDenied as exc:
+            raise forms.ValidationError({"is_correction": str(exc)}) from exc
+        return data
+
+
 @admin.register(StatusChange)
 class StatusChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["detainee", "sequence", "from_status", "to_status", "occurred_at", "confidence", "is_correction"]
@@ -121,6 +174,32 @@ class StatusChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["detainee"]
     date_hierarchy = "occurred_at"
     show_full_result_count = False
+    autocomplete_fields = ["detainee"]
+    add_form = StatusChangeForm
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.has_perm("cases.add_statuschange")
+
+    def get_fields(self, request, obj=None):
+        return StatusChangeForm.Meta.fields if obj is None else super().get_fields(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is not None:
+            return super().get_form(request, obj, **kwargs)
+        kwargs.update(form=StatusChangeForm, fields=StatusChangeForm.Meta.fields)
+        form = super().get_form(request, obj, **kwargs)
+        form.request_user = request.user
+        return form
+
+    # The change was written by the service in the form's clean(); nothing is left to save.
+    def save_form(self, request, form, change):
+        return form.recorded
+
+    def save_model(self, request, obj, form, change):
+        pass
+
+    def save_related(self, request, form, formsets, change):
+        pass
 
 
 @admin.register(Partner)

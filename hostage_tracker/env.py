@@ -43,3 +43,26 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}") from exc
+
+
+def env_float_list(name: str, default: list[float]) -> list[float]:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return [float(x) for x in default]
+    try:
+        values = [float(item) for item in raw.split(",") if item.strip()]
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be comma-separated numbers, got {raw!r}") from exc
+    if not values or any(v < 0 for v in values):
+        raise ImproperlyConfigured(f"{name} must list at least one non-negative number")
+    return values

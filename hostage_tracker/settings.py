@@ -10,7 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from hostage_tracker.env import env_bool, env_int, env_list, env_str
+from hostage_tracker.env import env_bool, env_float, env_float_list, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -155,6 +155,25 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "max_retries": 1}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_PUBLISH_RETRY = False
+
+# --- Alerts ----------------------------------------------------------------------------------------
+# The sweep re-dispatches events and due deliveries the broker lost; it is what makes delivery certain.
+ALERT_SWEEP_SECONDS = env_float("ALERT_SWEEP_SECONDS", 5.0)
+# An event younger than this is left to its own on-commit dispatch.
+ALERT_SWEEP_GRACE_SECONDS = env_float("ALERT_SWEEP_GRACE_SECONDS", 3.0)
+CELERY_BEAT_SCHEDULE = {
+    "alerts-sweep": {"task": "cases.tasks.alerts_sweep", "schedule": ALERT_SWEEP_SECONDS},
+}
+# Seconds a receiver gets to answer; a lease must outlast it, so a dead worker's delivery is retried.
+WEBHOOK_TIMEOUT = env_float("WEBHOOK_TIMEOUT", 15.0)
+DELIVERY_LEASE_SECONDS = env_float("DELIVERY_LEASE_SECONDS", 60.0)
+# Waits after each failed attempt (Standard Webhooks' example schedule, about three days in all).
+WEBHOOK_RETRY_SCHEDULE = env_float_list(
+    "WEBHOOK_RETRY_SCHEDULE", [5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400]
+)
+if DELIVERY_LEASE_SECONDS <= WEBHOOK_TIMEOUT:
+    raise ImproperlyConfigured("DELIVERY_LEASE_SECONDS must be longer than WEBHOOK_TIMEOUT")
 
 # --- Email (Django 6.1 MAILERS) ------------------------------------------------------------------
 # Without EMAIL_HOST: printed to the console under DEBUG, else relayed through a local MTA.

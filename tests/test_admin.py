@@ -1,5 +1,7 @@
 """The Django admin: admins manage every record; the status history is read-only; others stay out."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -98,7 +100,6 @@ def test_admin_creates_a_detainee_with_citizenships_and_name_variants_inline(adm
 def test_status_history_is_read_only_in_the_admin(admin_client, scenario):
     change = StatusChange.objects.first()
     assert admin_client.get("/admin/cases/statuschange/").status_code == 200
-    assert admin_client.get("/admin/cases/statuschange/add/").status_code == 403
     page = admin_client.get(f"/admin/cases/statuschange/{change.pk}/change/")
     assert page.status_code == 200 and b'name="to_status"' not in page.content
     assert admin_client.post(f"/admin/cases/statuschange/{change.pk}/delete/", {"post": "yes"}).status_code == 403
@@ -124,3 +125,38 @@ def test_anonymous_users_see_only_the_login_page(client):
     response = client.get("/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     assert client.get("/accounts/login/").status_code == 200
+
+
+def status_change_form(detainee, **overrides) -> dict:
+    data = {
+        "detainee": str(detainee.pk),
+        "to_status": "held",
+        "occurred_at_0": "2026-11-01",
+        "occurred_at_1": "10:00:00",
+        "confidence": "reported",
+        "source": "Family liaison",
+        "source_url": "",
+        "channel": "",
+        "note": "",
+        "correction_reason": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_admin_records_a_status_change_through_the_lifecycle_rules(admin_client):
+    from cases.services.detainees import detainee_create
+
+    detainee = detainee_create(full_name="Roni Dagan", actor=None, abducted_at=datetime(2023, 10, 7, 4, tzinfo=UTC))
+    response = admin_client.post(
+        "/admin/cases/statuschange/add/", status_change_form(detainee, to_status="remains_returned")
+    )
+    assert response.status_code == 200
+    assert "allowed next statuses are: held, release_pending" in response.content.decode()
+    assert not detainee.status_changes.exists()
+
+    response = admin_client.post("/admin/cases/statuschange/add/", status_change_form(detainee))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    detainee.refresh_from_db()
+    assert detainee.status == "held" and detainee.version == 2
+    assert detainee.status_changes.get().recorded_by.username == "admin"

@@ -71,3 +71,14 @@ def test_changing_role_replaces_the_old_one():
     assert not created
     assert list(user.groups.values_list("name", flat=True)) == [Role.ANALYST]
     assert user.check_password("a-long-enough-password")  # untouched without --password
+
+
+def test_every_permission_named_in_the_role_table_exists():
+    from django.contrib.auth.models import Permission
+
+    from cases.roles import ROLE_PERMISSIONS
+
+    existing = {f"{p.content_type.app_label}.{p.codename}" for p in Permission.objects.select_related("content_type")}
+    for role, codenames in ROLE_PERMISSIONS.items():
+        assert codenames <= existing, (role, codenames - existing)
+        assert perms(role) == codenames

@@ -1,5 +1,6 @@
 """The domain model: detainees, their citizenships and names, channels, and the status history."""
 
+from cases.models.alerts import Delivery, DeliveryAttempt, Event, Notification, Subscription, WebhookEndpoint
 from cases.models.channels import ChannelEvent, ChannelMembership, NegotiationChannel
 from cases.models.detainees import Citizenship, Detainee, NameVariant
 from cases.models.partners import Partner
@@ -10,10 +11,16 @@ __all__ = [
     "ChannelEvent",
     "ChannelMembership",
     "Citizenship",
+    "Delivery",
+    "DeliveryAttempt",
     "Detainee",
+    "Event",
     "NameVariant",
     "NegotiationChannel",
+    "Notification",
     "Partner",
     "StatusChange",
+    "Subscription",
     "User",
+    "WebhookEndpoint",
 ]

@@ -2,15 +2,20 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from uuid import UUID
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
-from cases.choices import INITIAL_STATUS, Sex
+from cases.choices import INITIAL_STATUS, EventType, Sex
 from cases.models import Citizenship, Detainee, NameVariant, User
 from cases.names import search_names
 from cases.services.case_refs import case_refs_allocate
+from cases.services.errors import StaleVersion
+from cases.services.events import detainee_summary, event_emit
+
+# The fields an edit may change; the status only ever changes through a status change.
+EDITABLE_FIELDS = ("full_name", "sex", "date_of_birth", "abducted_at", "abduction_place", "notes")
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,36 @@ def detainee_prepare_new(*, detainee: Detainee) -> None:
     detainee.status = INITIAL_STATUS
     detainee.status_since = detainee.abducted_at or timezone.now()
     detainee.version = 1
+
+
+def _replace_citizenships(detainee: Detainee, codes: list[str], source: str) -> None:
+    wanted = set(codes)
+    detainee.citizenships.exclude(country__in=wanted).delete()
+    held = set(detainee.citizenships.values_list("country", flat=True))
+    for code in sorted(wanted - held):
+        row = Citizenship(detainee=detainee, country=code, source=source)
+        row.full_clean(exclude=["detainee"])
+        row.save()
+
+
+def _replace_name_variants(detainee: Detainee, variants: list[NameVariantInput]) -> None:
+    wanted = {(v.name.strip(), v.script) for v in variants if v.name.strip()}
+    current = {(v.name, v.script): v for v in detainee.name_variants.all()}
+    for key, row in current.items():
+        if key not in wanted:
+            row.delete()
+    for name, script in sorted(wanted - set(current)):
+        row = NameVariant(detainee=detainee, name=name, script=script)
+        row.full_clean(exclude=["detainee"])
+        row.save()
+
+
+def detainee_announce(*, detainee: Detainee, created: bool, changed: list[str] | None = None) -> None:
+    """Emit the event for a detainee that was just created or edited (in the same transaction)."""
+    data = {"detainee": detainee_summary(detainee)}
+    if not created:
+        data["changed"] = sorted(changed or [])
+    event_emit(type=EventType.DETAINEE_CREATED if created else EventType.DETAINEE_UPDATED, detainee=detainee, data=data)
 
 
 @transaction.atomic
@@ -62,20 +97,66 @@ def detainee_create(
     )
     detainee_prepare_new(detainee=detainee)
     detainee.full_clean()
+    detainee._history_user = actor
     detainee.save()
-    for code in sorted(set(citizenships or [])):
-        citizenship = Citizenship(detainee=detainee, country=code, source=citizenship_source)
-        citizenship.full_clean()
-        citizenship.save()
-    for variant in name_variants or []:
-        row = NameVariant(detainee=detainee, name=variant.name, script=variant.script)
-        row.full_clean()
-        row.save()
+    _replace_citizenships(detainee, list(citizenships or []), citizenship_source)
+    _replace_name_variants(detainee, list(name_variants or []))
     detainee_refresh_search_names(detainee=detainee)
+    detainee_announce(detainee=detainee, created=True)
     return detainee
 
 
-def detainee_bump_version(*, detainee: Detainee) -> None:
-    """Mark the record changed: its version rises on every change (optimistic locking)."""
-    Detainee.objects.filter(pk=detainee.pk).update(version=F("version") + 1, updated_at=timezone.now())
-    detainee.refresh_from_db(fields=["version", "updated_at"])
+@transaction.atomic
+def detainee_update(
+    *,
+    detainee_id: UUID,
+    actor: User | None,
+    expected_version: int | None = None,
+    citizenships: list[str] | None = None,
+    name_variants: list[NameVariantInput] | None = None,
+    citizenship_source: str = "",
+    **fields,
+) -> Detainee:
+    """Edit a detainee's fields; `citizenships` and `name_variants`, when given, replace the old lists.
+
+    With `expected_version`, a record that changed since the caller read it is refused (StaleVersion):
+    two officers editing one record never overwrite each other silently.
+    """
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
+    detainee = Detainee.objects.select_for_update().get(pk=detainee_id)
+    if expected_version is not None and expected_version != detainee.version:
+        raise StaleVersion(
+            f"This record was changed by someone else since you loaded it (your version {expected_version}, "
+            f"now {detainee.version}). Reload it and apply your change again.",
+            current_version=detainee.version,
+        )
+    changed = [name for name, value in fields.items() if getattr(detainee, name) != value]
+    for name in changed:
+        setattr(detainee, name, fields[name])
+    if citizenships is not None and sorted(set(citizenships)) != detainee.citizenship_codes:
+        _replace_citizenships(detainee, citizenships, citizenship_source)
+        changed.append("citizenships")
+    if name_variants is not None:
+        before = set(detainee.name_variants.values_list("name", "script"))
+        _replace_name_variants(detainee, name_variants)
+        if set(detainee.name_variants.values_list("name", "script")) != before:
+            changed.append("name_variants")
+    if not changed:
+        return detainee
+    detainee.full_clean()
+    detainee_record_edit(detainee=detainee, actor=actor, changed=changed)
+    return detainee
+
+
+def detainee_record_edit(*, detainee: Detainee, actor: User | None, changed: list[str]) -> None:
+    """Save an edited detainee: the version rises, name keys follow, the edit is announced.
+
+    Callers hold the row lock (select_for_update) or run inside the admin's transaction.
+    """
+    detainee.version += 1
+    detainee._history_user = actor
+    detainee.save()
+    detainee_refresh_search_names(detainee=detainee)
+    detainee_announce(detainee=detainee, created=False, changed=changed)

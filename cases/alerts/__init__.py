@@ -1,0 +1,1 @@
+"""Delivering events: fan-out to subscribers and partners, transports, retries and the sweep."""

@@ -1,0 +1,204 @@
+"""Alerts: the transactional outbox of events, who subscribed to what, and every delivery attempt.
+
+The database rows, not broker messages, are the record of what is still owed: a broker can lose or
+repeat a message, so Celery only makes delivery fast; the periodic sweep makes it certain.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from cases.choices import DeliveryKind, DeliveryStatus, EventType, SubscriptionKind
+from cases.models.channels import NegotiationChannel
+from cases.models.constraints import choice_check
+from cases.models.detainees import Detainee
+from cases.models.partners import Partner
+
+
+class CurrentTransactionId(models.Func):
+    """The inserting transaction's id on PostgreSQL (0 elsewhere), for the change feed's cursor.
+
+    Used as a column default, so every event row, bulk inserts included, carries it for free.
+    """
+
+    output_field = models.BigIntegerField()
+    template = "(pg_current_xact_id()::text::bigint)"
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return "0", []
+
+
+class Event(models.Model):
+    """One thing that happened, written in the same transaction as the change it announces."""
+
+    seq = models.BigAutoField(primary_key=True)
+    id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    txid = models.BigIntegerField(db_default=CurrentTransactionId(), editable=False)
+    type = models.CharField(_("type"), max_length=40, choices=EventType.choices)
+    occurred_at = models.DateTimeField(_("occurred at"))
+    object_type = models.CharField(_("object type"), max_length=20)
+    object_id = models.UUIDField(_("object id"))
+    # The subjects, kept as keys so scope checks and subscriptions can join on them.
+    detainee = models.ForeignKey(Detainee, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
+    channel = models.ForeignKey(
+        NegotiationChannel, on_delete=models.PROTECT, null=True, blank=True, related_name="events_emitted"
+    )
+    data = models.JSONField(_("data"), default=dict)
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["txid", "seq"]
+        constraints = [choice_check("type", EventType, "event_type_valid")]
+        indexes = [
+            models.Index(fields=["txid", "seq"], name="event_feed_idx"),
+            models.Index(fields=["seq"], name="event_undispatched_idx", condition=models.Q(dispatched_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.object_id}"
+
+
+class Subscription(models.Model):
+    """A user's wish to be alerted: about a nationality, a status, one detainee or one channel."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscriptions")
+    kind = models.CharField(_("kind"), max_length=20, choices=SubscriptionKind.choices)
+    value = models.CharField(_("value"), max_length=64, help_text=_("Country code, status, or the object's id."))
+    by_email = models.BooleanField(_("by email"), default=True)
+    in_app = models.BooleanField(_("in the app"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("alert subscription")
+        verbose_name_plural = _("alert subscriptions")
+        ordering = ["user", "kind", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "value"], name="subscription_unique"),
+            choice_check("kind", SubscriptionKind, "subscription_kind_valid"),
+            models.CheckConstraint(
+                condition=models.Q(by_email=True) | models.Q(in_app=True), name="subscription_has_a_way"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "value"], name="subscription_match_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.kind}={self.value}"
+
+
+class Notification(models.Model):
+    """An in-app alert for one user about one event."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="notifications")
+    summary = models.CharField(_("summary"), max_length=500)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "event"], name="notification_once_per_event")]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self) -> str:
+        return self.summary
+
+
+class WebhookEndpoint(models.Model):
+    """A partner's URL that receives signed events (Standard Webhooks), within the partner's scope."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="webhook_endpoints")
+    url = models.URLField(_("URL"), max_length=1000)
+    # The signing key must be usable to sign, so it cannot be hashed; it is shown once at creation.
+    secret = models.CharField(_("signing secret"), max_length=100, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    disabled_reason = models.CharField(_("disabled because"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+        ordering = ["partner", "url"]
+        constraints = [models.UniqueConstraint(fields=["partner", "url"], name="webhook_endpoint_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.partner} → {self.url}"
+
+
+class Delivery(models.Model):
+    """What is owed: one event to one recipient (a user's email or a partner's webhook).
+
+    Claimed by a conditional UPDATE that takes a lease (`locked_until`); a worker that dies
+    mid-delivery simply lets the lease run out, and the sweep hands the delivery to another.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deliveries")
+    kind = models.CharField(_("kind"), max_length=10, choices=DeliveryKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
+    )
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"))
+    locked_until = models.DateTimeField(_("leased until"), null=True, blank=True)
+    enqueued_at = models.DateTimeField(_("last enqueued at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-created_at", "-id"]
+        permissions = [("retry_delivery", _("Can retry a dead delivery"))]
+        constraints = [
+            choice_check("kind", DeliveryKind, "delivery_kind_valid"),
+            choice_check("status", DeliveryStatus, "delivery_status_valid"),
+            models.CheckConstraint(
+                condition=(models.Q(kind=DeliveryKind.EMAIL) & models.Q(user__isnull=False, endpoint__isnull=True))
+                | (models.Q(kind=DeliveryKind.WEBHOOK) & models.Q(endpoint__isnull=False, user__isnull=True)),
+                name="delivery_has_one_recipient",
+            ),
+            models.UniqueConstraint(fields=["event", "endpoint"], name="delivery_once_per_endpoint"),
+            models.UniqueConstraint(fields=["event", "user", "kind"], name="delivery_once_per_user"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"], name="delivery_due_idx", condition=models.Q(status=DeliveryStatus.PENDING)
+            ),
+            models.Index(fields=["status", "created_at"], name="delivery_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.event_id} ({self.status})"
+
+
+class DeliveryAttempt(models.Model):
+    """The log of one try: when, how long, what the receiver answered, what went wrong."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempt_log")
+    number = models.PositiveIntegerField(_("attempt number"))
+    started_at = models.DateTimeField(_("started at"))
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"))
+    status_code = models.PositiveIntegerField(_("HTTP status"), null=True, blank=True)
+    succeeded = models.BooleanField(_("succeeded"))
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+        ordering = ["delivery", "number"]
+
+    def __str__(self) -> str:
+        return f"attempt {self.number} of delivery {self.delivery_id}"
