@@ -115,3 +115,64 @@ def celery_worker_process(redis_conn):
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+def point_celery_at(url: str) -> None:
+    """Make this test process send tasks to `url` (the broker the alert tests own)."""
+    from hostage_tracker.celery import app
+
+    app.conf.broker_url = url
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    if "amqp" in app.__dict__:
+        app.amqp._producer_pool = None
+
+
+@pytest.fixture(scope="session")
+def broker(tmp_path_factory):
+    from tests.stack import Broker
+
+    broker = Broker(tmp_path_factory.mktemp("broker")).start()
+    yield broker
+    broker.stop()
+
+
+@pytest.fixture
+def alert_stack(broker, transactional_db, tmp_path, settings):
+    """A clean broker this test owns, with this process sending to it, and a way to start real workers.
+
+    Workers are stopped before the test's database is flushed.
+    """
+    from django.db import connection
+
+    from tests.stack import Worker
+
+    if broker.proc is None:
+        broker.start()
+    broker.flush()
+    point_celery_at(broker.url)
+    settings.REDIS_URL = broker.url
+    database_url = settings.DATABASE_URL.rsplit("/", 1)[0] + "/" + connection.settings_dict["NAME"]
+    workers = []
+
+    def start_worker(**extra_env) -> "Worker":
+        worker = Worker(broker=broker, database_url=database_url, extra_env=extra_env, logdir=tmp_path).start()
+        workers.append(worker)
+        return worker
+
+    yield start_worker
+    for worker in workers:
+        worker.stop()
+    if broker.proc is None:
+        broker.start()
+    point_celery_at(settings.CELERY_BROKER_URL)
+
+
+@pytest.fixture
+def smtp_sink():
+    from tests.receivers import SmtpSink
+
+    sink = SmtpSink(free_port()).start()
+    yield sink
+    sink.stop()

@@ -1,0 +1,55 @@
+"""Reading the field-level history (django-simple-history) as a list of who changed what, when.
+
+simple-history's own diff skips non-editable fields such as `status` and `version`, which are
+exactly the ones a case officer needs to see, so the diff is done here over every tracked field.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+_SKIPPED = {"id", "history_id", "history_date", "history_change_reason", "history_type", "history_user"}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    actor: str
+    kind: str  # created / changed / deleted
+    changes: list[FieldChange]
+
+
+def record_changes(new, old) -> list[FieldChange]:
+    """The tracked fields whose value differs between two historical records of one object."""
+    changes = []
+    for field in new.tracked_fields:
+        if field.name in _SKIPPED:
+            continue
+        attname = field.attname
+        before = getattr(old, attname) if old is not None else None
+        after = getattr(new, attname)
+        if before != after:
+            changes.append(FieldChange(field.name, before, after))
+    return changes
+
+
+def history_entries(records) -> list[HistoryEntry]:
+    """Entries, newest first, from historical records ordered newest first."""
+    records = list(records)
+    entries = []
+    kinds = {"+": "created", "~": "changed", "-": "deleted"}
+    for index, record in enumerate(records):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changes = record_changes(record, previous if record.history_type != "+" else None)
+        if record.history_type == "~" and not changes:
+            continue
+        actor = record.history_user.get_username() if record.history_user else "system"
+        entries.append(HistoryEntry(record.history_date, actor, kinds[record.history_type], changes))
+    return entries
