@@ -3,7 +3,7 @@
 import threading
 import time
 from dataclasses import dataclass, field
-from email import message_from_bytes
+from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from aiosmtpd.controller import Controller
@@ -37,7 +37,8 @@ class WebhookReceiver:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("content-length", 0)))
                 with receiver.lock:
-                    receiver.received.append(Received(dict(self.headers), body, time.time()))
+                    headers = {name.lower(): value for name, value in self.headers.items()}
+                    receiver.received.append(Received(headers, body, time.time()))
                     reply = receiver.script.pop(0) if receiver.script else receiver.default
                 if reply.delay:
                     time.sleep(reply.delay)
@@ -86,13 +87,16 @@ class SmtpSink:
 
         class Handler:
             async def handle_DATA(self, server, session, envelope):
-                sink.messages.append(message_from_bytes(envelope.content))
+                sink.messages.append(message_from_bytes(envelope.content, policy=policy.default))
                 return "250 OK"
 
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+        self.handler = Handler()
         self.port = port
+        self.controller = None
 
     def start(self):
+        # A stopped aiosmtpd controller cannot start again: each start gets a new one, same port.
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
         self.controller.start()
         return self
 

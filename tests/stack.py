@@ -71,11 +71,13 @@ class Worker:
 
     def __init__(self, *, broker: Broker, database_url: str, extra_env: dict[str, str], logdir: Path):
         self.env = subprocess_env(
-            DATABASE_URL=database_url,
-            REDIS_URL=broker.url,
-            DJANGO_SETTINGS_MODULE="hostage_tracker.test_settings",
-            **FAST_ALERTS,
-            **extra_env,
+            **{
+                "DATABASE_URL": database_url,
+                "REDIS_URL": broker.url,
+                "DJANGO_SETTINGS_MODULE": "hostage_tracker.test_settings",
+                **FAST_ALERTS,
+                **extra_env,
+            }
         )
         self.logdir = logdir
         self.proc = None

@@ -160,3 +160,37 @@ def test_admin_records_a_status_change_through_the_lifecycle_rules(admin_client)
     detainee.refresh_from_db()
     assert detainee.status == "held" and detainee.version == 2
     assert detainee.status_changes.get().recorded_by.username == "admin"
+
+
+def test_admins_see_dead_deliveries_and_retry_them(admin_client, settings):
+    from django.utils import timezone
+
+    from cases.models import Delivery, Event
+    from cases.services.detainees import detainee_create
+    from cases.services.partners import partner_ensure, webhook_endpoint_create
+
+    settings.WEBHOOK_ALLOW_LOCAL = True
+    partner, _ = partner_ensure(name="Desk", nationalities=["RU"])
+    endpoint = webhook_endpoint_create(partner=partner, url="http://127.0.0.1:9/")
+    detainee = detainee_create(full_name="Anna Rybkina", actor=None, citizenships=["RU"])
+    event = Event.objects.get(detainee=detainee)
+    dead = Delivery.objects.create(
+        event=event,
+        kind="webhook",
+        endpoint=endpoint,
+        status="dead",
+        attempts=10,
+        next_attempt_at=timezone.now(),
+        last_error="HTTP 500",
+    )
+    page = admin_client.get("/admin/cases/delivery/", {"status__exact": "dead"})
+    assert page.status_code == 200 and "HTTP 500" in page.content.decode()
+    response = admin_client.post("/admin/cases/delivery/", {"action": "retry", "_selected_action": [dead.pk]})
+    assert response.status_code == 302
+    dead.refresh_from_db()
+    assert (dead.status, dead.attempts) == ("pending", 0)
+
+
+def test_officers_cannot_retry_deliveries(client, officer):
+    client.login(username=officer.username, password=PASSWORD)
+    assert client.get("/admin/cases/delivery/").status_code == 302

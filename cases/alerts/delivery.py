@@ -21,6 +21,7 @@ from cases.models import Delivery, DeliveryAttempt, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
 JITTER = 0.1  # ±10 %, so retries from one outage don't arrive in one burst
+RETRY_AFTER_MAX = 24 * 3600  # a receiver may ask for a pause, not for silence
 
 
 def retry_delay(attempt: int, retry_after: float | None = None) -> float | None:
@@ -30,7 +31,7 @@ def retry_delay(attempt: int, retry_after: float | None = None) -> float | None:
         return None
     delay = schedule[attempt - 1] * random.uniform(1 - JITTER, 1 + JITTER)
     if retry_after is not None:
-        delay = max(delay, min(retry_after, max(schedule)))
+        delay = max(delay, min(retry_after, RETRY_AFTER_MAX))
     return delay
 
 
