@@ -12,6 +12,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 help:
 	@echo "make run    install, migrate, load the demo scenario and serve http://127.0.0.1:8000"
 	@echo "make test   the whole suite against PostgreSQL, Redis, a Celery worker and Chromium"
+	@echo "make bench  the performance figures of DESIGN.md on PostgreSQL"
 	@echo "make lint   ruff check and format check"
 
 $(VENV)/.created:
@@ -38,6 +39,9 @@ chromium:
 
 test: $(VENV)/.dev services chromium
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.dev services
+	$(PYTHON) -m bench.alert_latency
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
