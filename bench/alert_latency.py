@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -45,7 +46,7 @@ def main() -> dict:
             "--concurrency=4",
             "--loglevel=WARNING",
             "-s",
-            "/tmp/hostage-tracker-bench-beat",
+            str(Path(tempfile.mkdtemp()) / "beat-schedule"),
         ],
         cwd=ROOT,
         env=dict(os.environ),
