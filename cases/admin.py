@@ -117,6 +117,15 @@ class ChannelEventAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "channel"]
     search_fields = ["summary", "source"]
     date_hierarchy = "occurred_at"
+    exclude = ["recorded_by"]
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+        channel = obj.channel
+        channel_record_edit(channel=channel, actor=request.user, previous_status=channel.status, changed=["log"])
 
 
 class StatusChangeForm(forms.ModelForm):

@@ -37,6 +37,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_countries",
+    "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "cases",
 ]
@@ -48,7 +52,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "cases.actors.ActorMiddleware",
+    # Every page needs a login, except the login page, /healthz and the API (which answers 401 itself).
+    "cases.middleware.LoginRequiredExceptAPIMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -174,6 +180,57 @@ WEBHOOK_RETRY_SCHEDULE = env_float_list(
 )
 if DELIVERY_LEASE_SECONDS <= WEBHOOK_TIMEOUT:
     raise ImproperlyConfigured("DELIVERY_LEASE_SECONDS must be longer than WEBHOOK_TIMEOUT")
+
+# --- Cache (throttling); Redis when there is one. Redis down fails open (see cases.api.throttling).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+# --- REST API v1 -----------------------------------------------------------------------------------
+# Tokens are stored as HMAC-SHA256 digests keyed with this; by default derived from SECRET_KEY
+# (rotating SECRET_KEY then invalidates every token: set API_TOKEN_KEY to keep them).
+API_TOKEN_KEY = env_str("API_TOKEN_KEY") or f"api-token:{SECRET_KEY}"
+API_THROTTLE_RATE = env_str("API_THROTTLE_RATE", "1200/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "cases.api.authentication.BearerTokenAuthentication",
+        "cases.api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["cases.api.permissions.RolePermission"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["cases.api.throttling.PrincipalRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"principal": API_THROTTLE_RATE},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "cases.api.problems.problem_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Hostage Case Tracker API",
+    "DESCRIPTION": (
+        "REST API v1 for partner systems. Authenticate with `Authorization: Bearer <token>`. "
+        "Errors are RFC 9457 problem details. Every GET answers with a strong ETag; send it back in "
+        "If-None-Match to get 304. Partner tokens are read-only and see only detainees who hold one "
+        "of their nationalities."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": ["cases.api.schema.postprocess"],
+}
 
 # --- Email (Django 6.1 MAILERS) ------------------------------------------------------------------
 # Without EMAIL_HOST: printed to the console under DEBUG, else relayed through a local MTA.

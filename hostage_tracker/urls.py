@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path, re_path
+from django.views.defaults import page_not_found
+from django.views.defaults import server_error as default_server_error
 
+from cases.api.problems import api_not_found, api_server_error
 from cases.views.health import healthz
 from cases.views.home import HomeView
 
@@ -15,4 +18,21 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("cases.api.urls")),
+    re_path(r"^api/", api_not_found),
 ]
+
+handler404 = "hostage_tracker.urls.not_found"
+handler500 = "hostage_tracker.urls.server_error"
+
+
+def not_found(request, exception=None):
+    if request.path_info.startswith("/api/"):
+        return api_not_found(request, exception)
+    return page_not_found(request, exception)
+
+
+def server_error(request):
+    if request.path_info.startswith("/api/"):
+        return api_server_error(request)
+    return default_server_error(request)

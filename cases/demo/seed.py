@@ -13,12 +13,14 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from cases.choices import EventType
 from cases.demo.scenario import CHANNELS, PersonPlan, core_slots, plan_person, stable_uuid
 from cases.models import (
     ChannelEvent,
     ChannelMembership,
     Citizenship,
     Detainee,
+    Event,
     NameVariant,
     NegotiationChannel,
     Partner,
@@ -123,6 +125,17 @@ def _rows_for(plan: PersonPlan, case_ref: str, channel_ids: dict, now) -> tuple[
     return detainee, citizenships, variants, memberships, changes
 
 
+def _summary(detainee: Detainee, plan: PersonPlan) -> dict:
+    return {
+        "case_ref": detainee.case_ref,
+        "full_name": detainee.full_name,
+        "status": detainee.status,
+        "status_since": detainee.status_since.isoformat(),
+        "citizenships": sorted(code for code, _ in plan.citizenships),
+        "version": detainee.version,
+    }
+
+
 def _insert_chunk(plans: list[PersonPlan], channel_ids: dict, report: SeedReport) -> None:
     existing = set(Detainee.objects.filter(id__in=[p.id for p in plans]).values_list("id", flat=True))
     new_plans = [p for p in plans if p.id not in existing]
@@ -145,6 +158,23 @@ def _insert_chunk(plans: list[PersonPlan], channel_ids: dict, report: SeedReport
     for model, rows in ((Citizenship, citizenships), (NameVariant, variants), (ChannelMembership, memberships)):
         model.objects.bulk_create(rows, batch_size=5_000)
     StatusChange.objects.bulk_create(changes, batch_size=5_000)
+    # Every write leaves an event (the change feed and the API's ETags rely on it). The demo's are
+    # marked dispatched: loading a scenario is not news to alert anyone about.
+    Event.objects.bulk_create(
+        [
+            Event(
+                type=EventType.DETAINEE_CREATED,
+                occurred_at=now,
+                object_type="detainee",
+                object_id=d.id,
+                detainee=d,
+                data={"detainee": _summary(d, plan)},
+                dispatched_at=now,
+            )
+            for d, plan in zip(detainees, new_plans, strict=True)
+        ],
+        batch_size=5_000,
+    )
     report.detainees_created += len(detainees)
     report.status_changes_created += len(changes)
 

@@ -5,9 +5,11 @@ from cases.models.channels import ChannelEvent, ChannelMembership, NegotiationCh
 from cases.models.detainees import Citizenship, Detainee, NameVariant
 from cases.models.partners import Partner
 from cases.models.status_changes import StatusChange
+from cases.models.tokens import ApiToken
 from cases.models.users import User
 
 __all__ = [
+    "ApiToken",
     "ChannelEvent",
     "ChannelMembership",
     "Citizenship",

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from cases.choices import ChannelEventKind, ChannelRole, ChannelStatus
 from cases.models.constraints import choice_check, not_blank
 from cases.models.detainees import Detainee
+from cases.models.history import TokenAttributedHistory
 
 
 class NegotiationChannel(models.Model):
@@ -29,7 +30,7 @@ class NegotiationChannel(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
     detainees = models.ManyToManyField(Detainee, through="ChannelMembership", related_name="channels")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[TokenAttributedHistory])
 
     class Meta:
         verbose_name = _("negotiation channel")
@@ -59,7 +60,7 @@ class ChannelMembership(models.Model):
     source = models.CharField(_("source"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[TokenAttributedHistory])
 
     class Meta:
         verbose_name = _("channel membership")
@@ -90,7 +91,7 @@ class ChannelEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[TokenAttributedHistory])
 
     class Meta:
         verbose_name = _("channel event")

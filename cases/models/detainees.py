@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from cases.choices import INITIAL_STATUS, Script, Sex, Status
 from cases.models.constraints import choice_check, not_blank
+from cases.models.history import TokenAttributedHistory
 
 CASE_REF_PREFIX = "HC-"
 
@@ -52,7 +53,7 @@ class Detainee(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
     )
 
-    history = HistoricalRecords(excluded_fields=["search_names"])
+    history = HistoricalRecords(excluded_fields=["search_names"], bases=[TokenAttributedHistory])
 
     class Meta:
         verbose_name = _("detainee")
@@ -98,7 +99,7 @@ class Citizenship(models.Model):
     source_url = models.URLField(_("source URL"), max_length=1000, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[TokenAttributedHistory])
 
     class Meta:
         verbose_name = _("citizenship")
@@ -125,7 +126,7 @@ class NameVariant(models.Model):
     name = models.CharField(_("name"), max_length=300)
     script = models.CharField(_("script"), max_length=4, choices=Script.choices, help_text=_("ISO 15924 code"))
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[TokenAttributedHistory])
 
     class Meta:
         verbose_name = _("name variant")

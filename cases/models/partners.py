@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from cases.models.history import TokenAttributedHistory
+
 
 class Partner(models.Model):
     """Another organisation whose systems read the API, scoped to a set of nationalities.
@@ -16,7 +18,7 @@ class Partner(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[TokenAttributedHistory])
 
     class Meta:
         verbose_name = _("partner")

@@ -28,6 +28,9 @@ class StatusChange(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    recorded_by_token = models.ForeignKey(
+        "cases.ApiToken", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     source = models.CharField(_("source"), max_length=500)
     source_url = models.URLField(_("source URL"), max_length=1000, blank=True)
     confidence = models.CharField(

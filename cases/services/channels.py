@@ -1,18 +1,122 @@
-"""Editing negotiation channels: a change of a channel's status is announced as an event."""
+"""Negotiation channels: creating and editing them, their members, and their log.
 
+Every change is announced as a `channel.updated` event in the same transaction (a channel's status
+change above all; the change feed and ETags rely on every write leaving an event).
+"""
+
+from datetime import datetime
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cases.choices import EventType
-from cases.models import NegotiationChannel, User
+from cases.models import ChannelEvent, ChannelMembership, Detainee, NegotiationChannel, User
+from cases.services.errors import StaleVersion
 from cases.services.events import channel_summary, event_emit
+
+EDITABLE_FIELDS = ("name", "mediator", "mediator_country", "counterpart", "place", "status", "opened_on", "closed_on")
+
+
+def channel_record_edit(
+    *, channel: NegotiationChannel, actor: User | None, previous_status: str | None, changed: list[str] | None = None
+) -> None:
+    """After a channel was saved (by a service or the admin): announce it."""
+    event_emit(
+        type=EventType.CHANNEL_UPDATED,
+        channel=channel,
+        data={
+            "channel": channel_summary(channel),
+            "previous_status": previous_status,
+            "changed": sorted(changed or []),
+        },
+    )
+
+
+def _replace_members(channel: NegotiationChannel, members: list[tuple[UUID, str]]) -> None:
+    wanted = set(members)
+    known = set(Detainee.objects.filter(pk__in={d for d, _ in wanted}).values_list("pk", flat=True))
+    missing = sorted(str(d) for d, _ in wanted if d not in known)
+    if missing:
+        raise ValidationError({"members": f"No such detainee: {', '.join(missing)}."})
+    current = {(m.detainee_id, m.role): m for m in channel.memberships.all()}
+    for key, membership in current.items():
+        if key not in wanted:
+            membership.delete()
+    for detainee_id, role in sorted(wanted - set(current)):
+        ChannelMembership.objects.create(channel=channel, detainee_id=detainee_id, role=role)
 
 
 @transaction.atomic
-def channel_record_edit(*, channel: NegotiationChannel, actor: User | None, previous_status: str | None) -> None:
-    """After a channel was saved: announce a new channel or a change of its status."""
-    if previous_status is None or previous_status != channel.status:
-        event_emit(
-            type=EventType.CHANNEL_UPDATED,
-            channel=channel,
-            data={"channel": channel_summary(channel), "previous_status": previous_status},
-        )
+def channel_create(
+    *, actor: User | None, members: list[tuple[UUID, str]] | None = None, **fields
+) -> NegotiationChannel:
+    channel = NegotiationChannel(**{k: v for k, v in fields.items() if k in EDITABLE_FIELDS})
+    channel.full_clean()
+    channel._history_user = actor
+    channel.save()
+    _replace_members(channel, members or [])
+    channel_record_edit(channel=channel, actor=actor, previous_status=None, changed=list(fields))
+    return channel
+
+
+@transaction.atomic
+def channel_update(
+    *,
+    channel_id: UUID,
+    actor: User | None,
+    expected_version: int | None = None,
+    members: list[tuple[UUID, str]] | None = None,
+    **fields,
+) -> NegotiationChannel:
+    channel = NegotiationChannel.objects.select_for_update().get(pk=channel_id)
+    if expected_version is not None and expected_version != channel.version:
+        raise StaleVersion("The channel changed since you loaded it.", current_version=channel.version)
+    previous_status = channel.status
+    changed = [name for name, value in fields.items() if name in EDITABLE_FIELDS and getattr(channel, name) != value]
+    for name in changed:
+        setattr(channel, name, fields[name])
+    if members is not None:
+        before = set(channel.memberships.values_list("detainee_id", "role"))
+        _replace_members(channel, members)
+        if set(channel.memberships.values_list("detainee_id", "role")) != before:
+            changed.append("members")
+    if not changed:
+        return channel
+    channel.full_clean()
+    channel.version += 1
+    channel._history_user = actor
+    channel.save()
+    channel_record_edit(channel=channel, actor=actor, previous_status=previous_status, changed=changed)
+    return channel
+
+
+@transaction.atomic
+def channel_event_record(
+    *,
+    channel_id: UUID,
+    actor: User | None,
+    kind: str,
+    occurred_at: datetime,
+    summary: str,
+    source: str,
+    source_url: str = "",
+) -> ChannelEvent:
+    """Add an entry to a channel's log (a meeting, a list handed over, a release, ...)."""
+    channel = NegotiationChannel.objects.select_for_update().get(pk=channel_id)
+    entry = ChannelEvent(
+        channel=channel,
+        kind=kind,
+        occurred_at=occurred_at,
+        summary=summary.strip(),
+        source=source.strip(),
+        source_url=source_url,
+        recorded_by=actor,
+    )
+    entry.full_clean(exclude=["channel", "recorded_by"])
+    entry._history_user = actor
+    entry.save()
+    channel.version += 1
+    channel.save(update_fields=["version", "updated_at"])
+    channel_record_edit(channel=channel, actor=actor, previous_status=channel.status, changed=["log"])
+    return entry

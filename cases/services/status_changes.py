@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from cases.choices import TRANSITIONS, Confidence, EventType, Status, allowed_next_statuses
-from cases.models import Detainee, NegotiationChannel, StatusChange, User
+from cases.models import ApiToken, Detainee, NegotiationChannel, StatusChange, User
 from cases.services.errors import InvalidTransition, StaleStatus, StaleVersion
 from cases.services.events import detainee_summary, event_emit
 
@@ -63,6 +63,7 @@ def status_change_record(
     to_status: str,
     source: str,
     actor: User | None,
+    token: ApiToken | None = None,
     occurred_at: datetime | None = None,
     confidence: str = Confidence.REPORTED,
     source_url: str = "",
@@ -130,6 +131,7 @@ def status_change_record(
         occurred_at=occurred_at,
         recorded_at=now,
         recorded_by=actor,
+        recorded_by_token=token,
         source=source.strip(),
         source_url=source_url,
         confidence=confidence,
@@ -138,7 +140,7 @@ def status_change_record(
         is_correction=is_correction,
         correction_reason=correction_reason.strip(),
     )
-    change.full_clean(exclude=["detainee", "recorded_by", "channel"], validate_unique=False)
+    change.full_clean(exclude=["detainee", "recorded_by", "recorded_by_token", "channel"], validate_unique=False)
     change.save(force_insert=True)
 
     # Saved (not .update()d) so the field-level history records it, with its actor. The row lock

@@ -1,0 +1,261 @@
+"""Representations of the API. Reads come from prefetched rows; writes are validated here and
+carried out by the services."""
+
+from uuid import UUID
+
+from django_countries import countries
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from cases.choices import ChannelEventKind, ChannelRole, ChannelStatus, Confidence, Script, Sex, Status
+from cases.models import ChannelEvent, Detainee, NegotiationChannel, StatusChange
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses keys it does not know, so a typo or a read-only field is an error, not a silent no-op."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields) - {name for name, f in self.fields.items() if f.read_only})
+            read_only = sorted(name for name in data if name in self.fields and self.fields[name].read_only)
+            errors = {name: ["Unknown field."] for name in unknown}
+            errors |= {name: ["This field cannot be written."] for name in read_only}
+            if "status" in errors:
+                errors["status"] = ["The status changes only by recording a status change (POST .../status-changes/)."]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+class NameVariantSerializer(StrictSerializer):
+    name = serializers.CharField(max_length=300)
+    script = serializers.ChoiceField(choices=Script.choices, help_text="ISO 15924 script code")
+
+
+class ChannelLinkSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="channel.id")
+    name = serializers.CharField(source="channel.name")
+    role = serializers.ChoiceField(choices=ChannelRole.choices)
+
+
+class DetaineeSerializer(serializers.Serializer):
+    """A detainee as the API shows it. `notes` only for officers and admins (the key is absent otherwise)."""
+
+    id = serializers.UUIDField()
+    case_ref = serializers.CharField()
+    full_name = serializers.CharField()
+    name_variants = NameVariantSerializer(many=True)
+    sex = serializers.ChoiceField(choices=Sex.choices)
+    date_of_birth = serializers.DateField(allow_null=True)
+    citizenships = serializers.ListField(child=serializers.CharField(), source="citizenship_codes")
+    status = serializers.ChoiceField(choices=Status.choices)
+    status_since = serializers.DateTimeField()
+    abducted_at = serializers.DateTimeField(allow_null=True)
+    abduction_place = serializers.CharField(allow_blank=True)
+    channels = ChannelLinkSerializer(many=True, source="channel_memberships.all")
+    notes = serializers.CharField(allow_blank=True, required=False, help_text="Officers and admins only.")
+    version = serializers.IntegerField()
+    updated_at = serializers.DateTimeField()
+
+    def to_representation(self, instance: Detainee):
+        data = super().to_representation(instance)
+        if not self.context["viewer"].sees_notes:
+            data.pop("notes", None)
+        return data
+
+
+def _country_codes(values: list[str]) -> list[str]:
+    codes = [v.strip().upper() for v in values]
+    unknown = [c for c in codes if c not in countries]
+    if unknown:
+        raise serializers.ValidationError(f"Not ISO 3166-1 alpha-2 codes: {', '.join(unknown)}.")
+    return sorted(set(codes))
+
+
+class DetaineeWriteSerializer(StrictSerializer):
+    full_name = serializers.CharField(max_length=300)
+    name_variants = NameVariantSerializer(many=True, required=False)
+    sex = serializers.ChoiceField(choices=Sex.choices, required=False)
+    date_of_birth = serializers.DateField(allow_null=True, required=False)
+    citizenships = serializers.ListField(
+        child=serializers.CharField(max_length=2, min_length=2), required=False, help_text="ISO 3166-1 alpha-2 codes"
+    )
+    abducted_at = serializers.DateTimeField(allow_null=True, required=False)
+    abduction_place = serializers.CharField(max_length=300, allow_blank=True, required=False)
+    notes = serializers.CharField(allow_blank=True, required=False)
+
+    def validate_full_name(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError("A name is required.")
+        return value.strip()
+
+    def validate_citizenships(self, value: list[str]) -> list[str]:
+        return _country_codes(value)
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    detainee = serializers.UUIDField(source="detainee_id", read_only=True)
+    channel = serializers.UUIDField(source="channel_id", allow_null=True, read_only=True)
+    recorded_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = StatusChange
+        fields = [
+            "id",
+            "detainee",
+            "sequence",
+            "from_status",
+            "to_status",
+            "occurred_at",
+            "recorded_at",
+            "recorded_by",
+            "source",
+            "source_url",
+            "confidence",
+            "channel",
+            "note",
+            "is_correction",
+            "correction_reason",
+        ]
+        read_only_fields = fields
+
+    def get_recorded_by(self, change: StatusChange) -> str | None:
+        """The user who recorded it, or the API token (by its public prefix); hidden from partners."""
+        if self.context["viewer"].partner is not None:
+            return None
+        if change.recorded_by_token_id:
+            return f"token:{change.recorded_by_token.prefix}"
+        return change.recorded_by.get_username() if change.recorded_by_id else None
+
+
+class StatusChangeWriteSerializer(StrictSerializer):
+    to_status = serializers.ChoiceField(choices=Status.choices)
+    source = serializers.CharField(max_length=500, help_text="Where this fact came from (required).")
+    occurred_at = serializers.DateTimeField(required=False, help_text="Default: the moment it is recorded.")
+    confidence = serializers.ChoiceField(choices=Confidence.choices, default=Confidence.REPORTED)
+    source_url = serializers.URLField(max_length=1000, allow_blank=True, default="")
+    channel = serializers.UUIDField(required=False, allow_null=True)
+    note = serializers.CharField(allow_blank=True, default="")
+    from_status = serializers.ChoiceField(
+        choices=Status.choices, required=False, help_text="If given and not the current status: 409."
+    )
+    is_correction = serializers.BooleanField(default=False, help_text="Admins only.")
+    correction_reason = serializers.CharField(allow_blank=True, default="")
+
+
+class ChannelMemberSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="detainee.id")
+    case_ref = serializers.CharField(source="detainee.case_ref")
+    full_name = serializers.CharField(source="detainee.full_name")
+    role = serializers.ChoiceField(choices=ChannelRole.choices)
+
+
+class ChannelSerializer(serializers.ModelSerializer):
+    mediator_country = serializers.CharField(allow_blank=True)
+    detainees = serializers.SerializerMethodField()
+
+    class Meta:
+        model = NegotiationChannel
+        fields = [
+            "id",
+            "name",
+            "mediator",
+            "mediator_country",
+            "counterpart",
+            "place",
+            "status",
+            "opened_on",
+            "closed_on",
+            "detainees",
+            "version",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(ChannelMemberSerializer(many=True))
+    def get_detainees(self, channel) -> list[dict]:
+        """The channel's detainees with their roles (for a partner: only those in its scope)."""
+        return ChannelMemberSerializer(channel.visible_memberships, many=True).data
+
+
+class ChannelWriteSerializer(StrictSerializer):
+    name = serializers.CharField(max_length=200)
+    mediator = serializers.CharField(max_length=200)
+    mediator_country = serializers.CharField(max_length=2, allow_blank=True, required=False)
+    counterpart = serializers.CharField(max_length=200)
+    place = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    status = serializers.ChoiceField(choices=ChannelStatus.choices, required=False)
+    opened_on = serializers.DateField(allow_null=True, required=False)
+    closed_on = serializers.DateField(allow_null=True, required=False)
+    members = serializers.ListField(
+        child=serializers.DictField(), required=False, help_text='Replaces the members: [{"detainee": id, "role": ...}]'
+    )
+
+    def validate_mediator_country(self, value: str) -> str:
+        return _country_codes([value])[0] if value else ""
+
+    def validate_members(self, value: list[dict]) -> list[tuple]:
+        out = []
+        for index, item in enumerate(value):
+            role = item.get("role")
+            try:
+                detainee = UUID(str(item.get("detainee")))
+            except ValueError as exc:
+                raise serializers.ValidationError(f"members[{index}].detainee: not a detainee id.") from exc
+            if role not in ChannelRole.values:
+                raise serializers.ValidationError(f"members[{index}].role: one of {', '.join(ChannelRole.values)}.")
+            if set(item) - {"detainee", "role"}:
+                raise serializers.ValidationError(f"members[{index}]: only 'detainee' and 'role'.")
+            out.append((detainee, role))
+        return out
+
+
+class ChannelEventSerializer(serializers.ModelSerializer):
+    channel = serializers.UUIDField(source="channel_id", read_only=True)
+
+    class Meta:
+        model = ChannelEvent
+        fields = ["id", "channel", "kind", "occurred_at", "summary", "source", "source_url", "recorded_at"]
+        read_only_fields = fields
+
+
+class ChannelEventWriteSerializer(StrictSerializer):
+    kind = serializers.ChoiceField(choices=ChannelEventKind.choices)
+    occurred_at = serializers.DateTimeField()
+    summary = serializers.CharField()
+    source = serializers.CharField(max_length=500)
+    source_url = serializers.URLField(max_length=1000, allow_blank=True, default="")
+
+
+class EventObjectSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["detainee", "channel"])
+    id = serializers.UUIDField()
+
+
+class ChangeSerializer(serializers.Serializer):
+    """One event of the change feed; webhook bodies carry the same object."""
+
+    cursor = serializers.CharField()
+    id = serializers.UUIDField()
+    type = serializers.CharField()
+    occurred_at = serializers.DateTimeField()
+    object = EventObjectSerializer()
+    data = serializers.DictField()
+
+
+class ChangeFeedSerializer(serializers.Serializer):
+    results = ChangeSerializer(many=True)
+    next_cursor = serializers.CharField()
+    has_more = serializers.BooleanField()
+
+
+class StatsRowSerializer(serializers.Serializer):
+    citizenship = serializers.CharField(required=False, allow_null=True)
+    status = serializers.CharField(required=False)
+    channel = serializers.UUIDField(required=False, allow_null=True)
+    count = serializers.IntegerField()
+
+
+class StatsSerializer(serializers.Serializer):
+    by = serializers.ListField(child=serializers.ChoiceField(choices=["citizenship", "status", "channel"]))
+    rows = StatsRowSerializer(many=True)

@@ -1,0 +1,146 @@
+"""The one definition of the detainee filters, shared by the browser's list URLs and the API.
+
+`citizenship=RU,IL` (or repeated) holds any of them; `citizenship_all=RU,IL` holds all of them;
+`dual=true|false`; `status=held,missing`; `channel=<uuid>`; `updated_since=<ISO time>`;
+`q=<name>` matches any name variant across scripts and spellings; `ordering`.
+Invalid values are errors, never ignored.
+"""
+
+import django_filters
+from django import forms
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.utils.datastructures import MultiValueDict
+from django_countries import countries
+
+from cases.choices import Status
+from cases.models import ChannelMembership, Citizenship, Detainee
+from cases.names import name_key
+
+# The orderings a list can be sorted by: all NOT NULL columns, so keyset pagination holds.
+ORDERING_FIELDS = {
+    "case_ref": "case_ref",
+    "full_name": "full_name",
+    "status": "status",
+    "status_since": "status_since",
+    "updated_at": "updated_at",
+    "created_at": "created_at",
+}
+DEFAULT_ORDERING = ["case_ref"]
+
+
+class CommaListWidget(forms.TextInput):
+    """Reads `a,b` and `x=a&x=b` alike, as one list."""
+
+    def __init__(self, *args, upper: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.upper = upper
+
+    def value_from_datadict(self, data, files, name):
+        raw = data.getlist(name) if isinstance(data, MultiValueDict) else [data.get(name) or ""]
+        values = [part.strip() for item in raw if item for part in item.split(",") if part.strip()]
+        if self.upper:
+            values = [v.upper() for v in values]
+        return list(dict.fromkeys(values))
+
+
+class CountryListFilter(django_filters.MultipleChoiceFilter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", list(countries))
+        kwargs.setdefault("widget", CommaListWidget(upper=True))
+        super().__init__(*args, **kwargs)
+
+
+def _holds(code_or_codes) -> Exists:
+    codes = [code_or_codes] if isinstance(code_or_codes, str) else list(code_or_codes)
+    return Exists(Citizenship.objects.filter(detainee=OuterRef("pk"), country__in=codes))
+
+
+def name_search(queryset, text: str):
+    """Every word of the query must match a word of one of the person's names: exactly or, on
+    PostgreSQL, by trigram similarity (spelling variants beyond the folds in cases.names)."""
+    for word in name_key(text).split():
+        if connection.vendor == "postgresql" and len(word) >= 4:
+            queryset = queryset.filter(Q(search_names__icontains=word) | Q(search_names__trigram_word_similar=word))
+        else:
+            queryset = queryset.filter(search_names__icontains=word)
+    return queryset
+
+
+class DetaineeFilter(django_filters.FilterSet):
+    citizenship = CountryListFilter(method="filter_citizenship", label="Holds any of these citizenships")
+    citizenship_all = CountryListFilter(method="filter_citizenship_all", label="Holds all of these citizenships")
+    dual = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_dual",
+        label="Two or more citizenships (true) or exactly one (false)",
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, widget=CommaListWidget, method="filter_status", label="Current status (any of)"
+    )
+    channel = django_filters.UUIDFilter(method="filter_channel", label="Linked to this negotiation channel")
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", label="Changed at or after this time"
+    )
+    q = django_filters.CharFilter(method="filter_q", label="Name, in any script or spelling")
+    ordering = django_filters.ChoiceFilter(
+        choices=[(f"{sign}{name}", f"{sign}{name}") for name in ORDERING_FIELDS for sign in ("", "-")],
+        method="filter_ordering",
+        label="Sort order",
+    )
+
+    class Meta:
+        model = Detainee
+        fields: list[str] = []
+
+    def filter_citizenship(self, queryset, name, value):
+        return queryset.filter(_holds(value)) if value else queryset
+
+    def filter_citizenship_all(self, queryset, name, value):
+        for code in value:
+            queryset = queryset.filter(_holds(code))
+        return queryset
+
+    def filter_dual(self, queryset, name, value):
+        if not value:
+            return queryset
+        held = Subquery(
+            Citizenship.objects.filter(detainee=OuterRef("pk"))
+            .order_by()
+            .values("detainee")
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        )
+        queryset = queryset.annotate(citizenship_count=held)
+        return queryset.filter(citizenship_count__gte=2) if value == "true" else queryset.filter(citizenship_count=1)
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(status__in=value) if value else queryset
+
+    def filter_channel(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(Exists(ChannelMembership.objects.filter(detainee=OuterRef("pk"), channel_id=value)))
+
+    def filter_q(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        if not name_key(value):
+            raise forms.ValidationError({"q": "Search for a name: letters in any script."})
+        return name_search(queryset, value)
+
+    def filter_ordering(self, queryset, name, value):
+        return queryset  # applied by the list's pagination, which needs to know it
+
+    @property
+    def sort_spec(self) -> list[tuple[str, bool]]:
+        """[(column, descending)], always ending in a unique column so pages never overlap."""
+        value = self.form.cleaned_data.get("ordering") if self.is_bound and self.is_valid() else None
+        fields = [value] if value else DEFAULT_ORDERING
+        spec = [(ORDERING_FIELDS[f.lstrip("-")], f.startswith("-")) for f in fields]
+        if spec[0][0] != "case_ref":
+            spec.append(("case_ref", spec[0][1]))
+        return spec
+
+
+FILTER_PARAMETERS = frozenset(DetaineeFilter.base_filters)

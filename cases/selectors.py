@@ -1,0 +1,178 @@
+"""Reads: what a caller may see (partner scope applied in the queryset), and the aggregates.
+
+Every list, detail, history, channel, stats and change-feed query starts from these functions, so a
+partner's scope cannot be forgotten in one place.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from cases.models import (
+    ChannelEvent,
+    ChannelMembership,
+    Citizenship,
+    Detainee,
+    Event,
+    NegotiationChannel,
+    Partner,
+    StatusChange,
+    User,
+)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is reading: a user with a role, or a partner with a nationality scope."""
+
+    user: User | None = None
+    partner: Partner | None = None
+
+    @property
+    def scope(self) -> list[str] | None:
+        return self.partner.nationality_codes if self.partner else None
+
+    @property
+    def sees_notes(self) -> bool:
+        return self.user is not None and self.user.has_perm("cases.view_internal_notes")
+
+    @property
+    def cache_key(self) -> str:
+        """What makes one viewer's representation differ from another's."""
+        if self.partner:
+            return f"partner:{self.partner.pk}:{','.join(self.scope)}"
+        return f"role:{self.user.role}:{int(self.sees_notes)}"
+
+
+def _in_scope(codes: list[str], detainee_ref="pk"):
+    return Exists(Citizenship.objects.filter(detainee=OuterRef(detainee_ref), country__in=codes))
+
+
+def detainees_visible(viewer: Viewer) -> QuerySet[Detainee]:
+    queryset = Detainee.objects.all()
+    if viewer.scope is not None:
+        queryset = queryset.filter(_in_scope(viewer.scope))
+    return queryset
+
+
+def detainees_with_details(queryset: QuerySet[Detainee], viewer: Viewer) -> QuerySet[Detainee]:
+    """The related rows a detainee representation shows, in a fixed number of queries."""
+    return queryset.prefetch_related(
+        Prefetch("citizenships", queryset=Citizenship.objects.only("detainee_id", "country").order_by("country")),
+        "name_variants",
+        Prefetch(
+            "channel_memberships",
+            queryset=ChannelMembership.objects.select_related("channel").only(
+                "detainee_id", "role", "channel__id", "channel__name"
+            ),
+        ),
+    )
+
+
+def channels_visible(viewer: Viewer) -> QuerySet[NegotiationChannel]:
+    """A partner sees a channel only if it lists a detainee in the partner's scope."""
+    queryset = NegotiationChannel.objects.all()
+    if viewer.scope is not None:
+        members_in_scope = ChannelMembership.objects.filter(channel=OuterRef("pk")).filter(
+            _in_scope(viewer.scope, "detainee_id")
+        )
+        queryset = queryset.filter(Exists(members_in_scope))
+    return queryset
+
+
+def channel_memberships_visible(viewer: Viewer) -> QuerySet[ChannelMembership]:
+    """The memberships a viewer may see: a partner only those of detainees in its scope."""
+    queryset = ChannelMembership.objects.select_related("detainee").order_by("detainee__case_ref", "role")
+    if viewer.scope is not None:
+        queryset = queryset.filter(_in_scope(viewer.scope, "detainee_id"))
+    return queryset
+
+
+def channel_events_of(channel: NegotiationChannel) -> QuerySet[ChannelEvent]:
+    return channel.events.all()
+
+
+def status_changes_of(detainee: Detainee) -> QuerySet[StatusChange]:
+    return detainee.status_changes.select_related("recorded_by", "recorded_by_token")
+
+
+def events_visible(viewer: Viewer) -> QuerySet[Event]:
+    queryset = Event.objects.all()
+    if viewer.scope is not None:
+        visible_detainee = Q(detainee__isnull=False) & _in_scope(viewer.scope, "detainee_id")
+        visible_channel = Q(detainee__isnull=True) & Q(channel__in=channels_visible(viewer).values("pk"))
+        queryset = queryset.filter(visible_detainee | visible_channel)
+    return queryset
+
+
+# --- The change feed ------------------------------------------------------------------------------
+
+
+def feed_horizon() -> int | None:
+    """The oldest transaction id still running (PostgreSQL): every event below it is final.
+
+    Readers only return events below the horizon, so an event whose transaction commits late (with a
+    lower id than one already committed) is never skipped: it is not returned until it is final, and
+    it sorts after everything returned before. None on SQLite, whose writers commit in order.
+    """
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+        return cursor.fetchone()[0]
+
+
+def data_version() -> str:
+    """Changes whenever anything an API reader can see may have changed (every write emits an event).
+
+    The newest *final* event (below the feed horizon): cheap (one index probe) and never stale, since
+    an event that commits late is below the horizon only after it commits.
+    """
+    horizon = feed_horizon()
+    events = Event.objects.order_by("-txid", "-seq")
+    if horizon is not None:
+        events = events.filter(txid__lt=horizon)
+    latest = events.values_list("txid", "seq").first()
+    return f"{horizon}:{latest}"
+
+
+# --- Aggregates -----------------------------------------------------------------------------------
+
+STAT_DIMENSIONS = {
+    "citizenship": "citizenships__country",
+    "status": "status",
+    "channel": "channel_memberships__channel",
+}
+
+
+def detainee_counts(queryset: QuerySet[Detainee], by: list[str]) -> list[dict]:
+    """Counts of distinct detainees grouped by one or two dimensions; a dual citizen counts under each
+    citizenship, a detainee in two channels under each channel."""
+    columns = [STAT_DIMENSIONS[name] for name in by]
+    rows = queryset.order_by().values(*columns).annotate(count=Count("pk", distinct=True)).order_by(*columns)
+    out = []
+    for row in rows:
+        item = {}
+        for name, column in zip(by, columns, strict=True):
+            value = row[column]
+            item[name] = str(value) if value is not None and name == "channel" else value
+        item["count"] = row["count"]
+        out.append(item)
+    return out
+
+
+def status_counts(queryset: QuerySet[Detainee]) -> dict[str, int]:
+    return dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
+
+
+def releases_by_day(queryset: QuerySet[Detainee], since: datetime | None = None) -> list[tuple]:
+    from django.db.models.functions import TruncDate
+
+    changes = StatusChange.objects.filter(to_status="released", detainee__in=queryset.values("pk"))
+    if since:
+        changes = changes.filter(occurred_at__gte=since)
+    return list(
+        changes.annotate(day=TruncDate("occurred_at")).values_list("day").annotate(n=Count("pk")).order_by("day")
+    )
