@@ -6,6 +6,8 @@
 Invalid values are errors, never ignored.
 """
 
+from datetime import UTC
+
 import django_filters
 from django import forms
 from django.db import connection
@@ -27,6 +29,7 @@ ORDERING_FIELDS = {
     "created_at": "created_at",
 }
 DEFAULT_ORDERING = ["case_ref"]
+ORDERING_CHOICES = [f"{sign}{name}" for name in ORDERING_FIELDS for sign in ("", "-")]
 
 
 class CommaListWidget(forms.TextInput):
@@ -80,11 +83,11 @@ class DetaineeFilter(django_filters.FilterSet):
     )
     channel = django_filters.UUIDFilter(method="filter_channel", label="Linked to this negotiation channel")
     updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", label="Changed at or after this time"
+        method="filter_updated_since", label="Changed at or after this time"
     )
     q = django_filters.CharFilter(method="filter_q", label="Name, in any script or spelling")
     ordering = django_filters.ChoiceFilter(
-        choices=[(f"{sign}{name}", f"{sign}{name}") for name in ORDERING_FIELDS for sign in ("", "-")],
+        choices=[(choice, choice) for choice in ORDERING_CHOICES],
         method="filter_ordering",
         label="Sort order",
     )
@@ -121,6 +124,16 @@ class DetaineeFilter(django_filters.FilterSet):
         if value is None:
             return queryset
         return queryset.filter(Exists(ChannelMembership.objects.filter(detainee=OuterRef("pk"), channel_id=value)))
+
+    def filter_updated_since(self, queryset, name, value):
+        if value is None:
+            return queryset
+        # In UTC: the database refuses offsets beyond ±15:59, which ISO 8601 allows.
+        try:
+            value = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+        except (OverflowError, ValueError) as exc:
+            raise forms.ValidationError({"updated_since": "This time is out of range."}) from exc
+        return queryset.filter(updated_at__gte=value)
 
     def filter_q(self, queryset, name, value):
         if not value.strip():

@@ -6,6 +6,8 @@ from http import HTTPStatus
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.views.csrf import csrf_failure as default_csrf_failure
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -113,11 +115,23 @@ def problem_exception_handler(exc, context):
     return _response(body, headers)
 
 
+@csrf_exempt
 def api_not_found(request, exception=None):
     """404 for unknown URLs under /api/: problem JSON, like every other API error."""
     return JsonResponse(
         problem(404, "There is no such resource.", code="not-found"), status=404, content_type=PROBLEM_CONTENT_TYPE
     )
+
+
+def csrf_failure(request, reason=""):
+    """A refused CSRF check: problem JSON under /api/ (a browser session writing without its token)."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse(
+            problem(403, f"CSRF check failed: {reason}", code="csrf-failed"),
+            status=403,
+            content_type=PROBLEM_CONTENT_TYPE,
+        )
+    return default_csrf_failure(request, reason=reason)
 
 
 def api_server_error(request):

@@ -6,6 +6,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
+from cases.choices import Status
+from cases.filters import ORDERING_CHOICES
+
 PROBLEM = "application/problem+json"
 
 
@@ -63,6 +66,40 @@ CURSOR_PARAMETERS = [
     OpenApiParameter("cursor", OpenApiTypes.STR, description="From a `next` or `previous` link."),
     OpenApiParameter("page_size", OpenApiTypes.INT, description="1–500, default 50."),
 ]
+
+
+def _list_of(items: dict, description: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        name="",
+        type={"type": "array", "items": items},
+        style="form",
+        explode=False,
+        description=description + " Comma-separated, or the parameter repeated.",
+    )
+
+
+def _detainee_filters() -> list[OpenApiParameter]:
+    country = {"type": "string", "pattern": "^[A-Za-z]{2}$"}
+    params = {
+        "citizenship": _list_of(country, "Holds any of these ISO 3166-1 alpha-2 codes."),
+        "citizenship_all": _list_of(country, "Holds all of these codes."),
+        "status": _list_of({"type": "string", "enum": list(Status.values)}, "Current status, any of."),
+    }
+    out = []
+    for name, param in params.items():
+        param.name = name
+        out.append(param)
+    return [
+        *out,
+        OpenApiParameter("dual", str, enum=["true", "false"], description="Two or more citizenships, or exactly one."),
+        OpenApiParameter("channel", OpenApiTypes.UUID, description="Linked to this negotiation channel."),
+        OpenApiParameter("updated_since", OpenApiTypes.DATETIME, description="Changed at or after this time."),
+        OpenApiParameter("q", str, description="A name in any script or spelling (Aleksandr, Alexandr, Александр)."),
+        OpenApiParameter("ordering", str, enum=list(ORDERING_CHOICES), description="Sort order."),
+    ]
+
+
+DETAINEE_FILTERS = _detainee_filters()
 
 
 def paginated(serializer_class):

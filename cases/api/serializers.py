@@ -92,9 +92,20 @@ class DetaineeWriteSerializer(StrictSerializer):
     def validate_citizenships(self, value: list[str]) -> list[str]:
         return _country_codes(value)
 
+    def validate_name_variants(self, value: list[dict]) -> list[dict]:
+        # A PATCH is partial for the detainee, not for each variant: a variant needs both parts.
+        for index, variant in enumerate(value):
+            missing = [key for key in ("name", "script") if key not in variant]
+            if missing:
+                raise serializers.ValidationError(f"name_variants[{index}] needs {' and '.join(missing)}.")
+            if not variant["name"].strip():
+                raise serializers.ValidationError(f"name_variants[{index}].name is blank.")
+        return value
+
 
 class StatusChangeSerializer(serializers.ModelSerializer):
     detainee = serializers.UUIDField(source="detainee_id", read_only=True)
+    source_url = serializers.CharField(read_only=True, help_text="URL of the source, or empty.")
     channel = serializers.UUIDField(source="channel_id", allow_null=True, read_only=True)
     recorded_by = serializers.SerializerMethodField()
 
@@ -212,6 +223,7 @@ class ChannelWriteSerializer(StrictSerializer):
 
 class ChannelEventSerializer(serializers.ModelSerializer):
     channel = serializers.UUIDField(source="channel_id", read_only=True)
+    source_url = serializers.CharField(read_only=True, help_text="URL of the source, or empty.")
 
     class Meta:
         model = ChannelEvent

@@ -1,7 +1,15 @@
 from django.urls import path
+from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiJsonRenderer2
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
 from cases.api import views
+
+
+class SchemaView(SpectacularJSONAPIView):
+    """OpenAPI 3 as plain application/json unless a client asks for the OpenAPI media type."""
+
+    renderer_classes = [OpenApiJsonRenderer2, OpenApiJsonRenderer]
+
 
 app_name = "api"
 urlpatterns = [
@@ -13,6 +21,6 @@ urlpatterns = [
     path("channels/<uuid:pk>/events/", views.ChannelEventListView.as_view(), name="channel-event-list"),
     path("changes/", views.ChangeFeedView.as_view(), name="changes"),
     path("stats/", views.StatsView.as_view(), name="stats"),
-    path("schema/", SpectacularJSONAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

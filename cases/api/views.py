@@ -17,6 +17,7 @@ from cases.api.problems import BadQuery
 from cases.api.schema import (
     CONDITIONAL_GET,
     CURSOR_PARAMETERS,
+    DETAINEE_FILTERS,
     IF_MATCH,
     LIST_PROBLEMS,
     READ_PROBLEMS,
@@ -134,7 +135,7 @@ class DetaineeListView(ApiView):
 
     @extend_schema(
         operation_id="detainees_list",
-        parameters=[*CURSOR_PARAMETERS, *CONDITIONAL_GET],
+        parameters=[*DETAINEE_FILTERS, *CURSOR_PARAMETERS, *CONDITIONAL_GET],
         responses={200: paginated(DetaineeSerializer), **LIST_PROBLEMS},
         description="Detainees, cursor-paginated, filtered by the detainee filters.",
     )
@@ -422,6 +423,7 @@ class StatsView(ApiView):
             OpenApiParameter(
                 "by", OpenApiTypes.STR, required=True, description="One or two of citizenship, status, channel."
             ),
+            *DETAINEE_FILTERS,
             *CONDITIONAL_GET,
         ],
         responses={200: StatsSerializer, **LIST_PROBLEMS},
