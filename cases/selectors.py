@@ -110,17 +110,48 @@ def events_visible(viewer: Viewer) -> QuerySet[Event]:
 # --- The change feed ------------------------------------------------------------------------------
 
 
+_HORIZON_SQL = """
+SELECT COALESCE(
+    (SELECT min(x::text::bigint) FROM pg_snapshot_xip(snap) AS x
+      WHERE mod(x::text::bigint, 4294967296) IN (
+            SELECT backend_xid::text::bigint FROM pg_stat_activity
+             WHERE datname = current_database() AND backend_xid IS NOT NULL)),
+    pg_snapshot_xmax(snap)::text::bigint)
+FROM (SELECT pg_current_snapshot() AS snap) AS s
+"""
+_CLUSTER_HORIZON_SQL = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+_sees_all_backends: dict[str, bool] = {}
+
+
+def _can_see_all_backends() -> bool:
+    """Whether this role sees other roles' transaction ids in pg_stat_activity (else they read NULL)."""
+    alias = connection.alias
+    if alias not in _sees_all_backends:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rolsuper OR pg_has_role(current_user, 'pg_read_all_stats', 'MEMBER') "
+                "FROM pg_roles WHERE rolname = current_user"
+            )
+            row = cursor.fetchone()
+            _sees_all_backends[alias] = bool(row and row[0])
+    return _sees_all_backends[alias]
+
+
 def feed_horizon() -> int | None:
-    """The oldest transaction id still running (PostgreSQL): every event below it is final.
+    """The oldest transaction id of this database still running (PostgreSQL): every event below it is
+    final, committed or rolled back, and no transaction can still write one.
 
     Readers only return events below the horizon, so an event whose transaction commits late (with a
     lower id than one already committed) is never skipped: it is not returned until it is final, and
-    it sorts after everything returned before. None on SQLite, whose writers commit in order.
+    it sorts after everything returned before. Transaction ids are cluster-wide; transactions of other
+    databases are left out, so a long report elsewhere does not hold the feed back. If the role cannot
+    see other roles' transactions, the cluster-wide horizon is used (later, never wrong).
+    None on SQLite, whose writers commit one at a time, in order.
     """
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+        cursor.execute(_HORIZON_SQL if _can_see_all_backends() else _CLUSTER_HORIZON_SQL)
         return cursor.fetchone()[0]
 
 
