@@ -1,6 +1,7 @@
 """RFC 9457 problem details for every API error, so partners parse one shape for all failures."""
 
 import logging
+import math
 from http import HTTPStatus
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -105,7 +106,7 @@ def problem_exception_handler(exc, context):
         if isinstance(exc, exceptions.ParseError):
             code = "malformed-body"
     if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        members["retry_after"] = int(exc.wait) + 1
+        members["retry_after"] = max(1, math.ceil(exc.wait))
     body = problem(status_code, message, code=code, **members)
     headers = {
         name: value for name, value in response.headers.items() if name in ("WWW-Authenticate", "Retry-After", "Allow")

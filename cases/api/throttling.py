@@ -2,6 +2,8 @@
 
 import logging
 
+from django.conf import settings
+
 from rest_framework.throttling import SimpleRateThrottle
 
 logger = logging.getLogger(__name__)
@@ -9,6 +11,9 @@ logger = logging.getLogger(__name__)
 
 class PrincipalRateThrottle(SimpleRateThrottle):
     scope = "principal"
+
+    def get_rate(self):
+        return settings.API_THROTTLE_RATE
 
     def get_cache_key(self, request, view):
         token = request.auth

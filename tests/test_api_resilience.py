@@ -1,0 +1,43 @@
+"""Rate limits, and Redis down as a degraded state: the API keeps answering."""
+
+import pytest
+from django.core.cache import cache
+
+from cases.services.tokens import token_issue
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def token(analyst):
+    return token_issue(user=analyst)[1]
+
+
+def get(client, token):
+    return client.get("/api/v1/detainees/", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+def test_over_the_rate_is_429_with_retry_after(client, token, analyst, settings):
+    cache.clear()
+    settings.API_THROTTLE_RATE = "3/min"
+    assert [get(client, token).status_code for _ in range(3)] == [200, 200, 200]
+    response = get(client, token)
+    assert response.status_code == 429
+    assert response["Content-Type"] == "application/problem+json"
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert response.json()["status"] == 429
+    # Another token has its own budget.
+    other = token_issue(user=analyst)[1]
+    assert get(client, other).status_code == 200
+
+
+def test_redis_down_the_api_still_answers(client, token, settings):
+    settings.API_THROTTLE_RATE = "3/min"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    assert {get(client, token).status_code for _ in range(5)} == {200}  # limits fail open
