@@ -3,7 +3,6 @@
 import logging
 
 from django.conf import settings
-
 from rest_framework.throttling import SimpleRateThrottle
 
 logger = logging.getLogger(__name__)
