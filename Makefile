@@ -41,7 +41,7 @@ test: $(VENV)/.dev services chromium
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev services
-	$(PYTHON) -m bench.alert_latency
+	$(PYTHON) -m bench.run
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -63,10 +63,11 @@ def name_search(queryset, text: str):
     """Every word of the query must match a word of one of the person's names: exactly or, on
     PostgreSQL, by trigram similarity (spelling variants beyond the folds in cases.names)."""
     for word in name_key(text).split():
+        # Keys are lower-case already: a plain LIKE (not ILIKE's UPPER()) lets the trigram index serve it.
         if connection.vendor == "postgresql" and len(word) >= 4:
-            queryset = queryset.filter(Q(search_names__icontains=word) | Q(search_names__trigram_word_similar=word))
+            queryset = queryset.filter(Q(search_names__contains=word) | Q(search_names__trigram_word_similar=word))
         else:
-            queryset = queryset.filter(search_names__icontains=word)
+            queryset = queryset.filter(search_names__contains=word)
     return queryset
 
 

@@ -166,7 +166,8 @@ def data_version() -> str:
     if horizon is not None:
         events = events.filter(txid__lt=horizon)
     latest = events.values_list("txid", "seq").first()
-    return f"{horizon}:{latest}"
+    # Not the horizon itself: it moves with every write anywhere on the server.
+    return str(latest)
 
 
 # --- Aggregates -----------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ A permanent error (410 Gone, a user without an email address) stops retries.
 
 import email.utils
 import json
+import re
 import time
 import urllib.error
 import urllib.request
@@ -43,7 +44,7 @@ def parse_retry_after(value: str | None) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if re.fullmatch(r"[0-9]{1,9}", value):
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)

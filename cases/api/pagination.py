@@ -7,6 +7,7 @@ rows when others are inserted meanwhile, and a deep page costs what the first do
 import base64
 import binascii
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -26,7 +27,7 @@ def page_size_of(request: Request, default: int = DEFAULT_PAGE_SIZE) -> int:
     raw = request.query_params.get("page_size")
     if raw is None:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+    if not re.fullmatch(r"[0-9]{1,4}", raw) or not 1 <= int(raw) <= MAX_PAGE_SIZE:
         raise BadQuery({"page_size": [f"page_size must be a whole number from 1 to {MAX_PAGE_SIZE}."]})
     return int(raw)
 

@@ -1,7 +1,7 @@
 """REST API v1 views: parse the request, ask a selector or a service, render. No rules live here."""
 
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -404,10 +404,11 @@ class ChangeFeedView(ApiView):
             return self.conditional(
                 request,
                 collection_etag(request, viewer),
-                lambda: Response(
+                lambda: HttpResponse(
                     feed_read(
                         viewer=viewer, after=request.query_params.get("after"), limit=request.query_params.get("limit")
-                    )
+                    ),
+                    content_type="application/json",
                 ),
             )
         except FeedError as exc:
