@@ -158,16 +158,23 @@ def feed_horizon() -> int | None:
 def data_version() -> str:
     """Changes whenever anything an API reader can see may have changed (every write emits an event).
 
-    The newest *final* event (below the feed horizon): cheap (one index probe) and never stale, since
-    an event that commits late is below the horizon only after it commits.
+    The newest *final* event (below the feed horizon): one index probe, and never stale, since an
+    event that commits late is below the horizon only after it commits, and then raises the maximum.
+    Not the horizon itself: that moves with every write anywhere on the server.
     """
-    horizon = feed_horizon()
-    events = Event.objects.order_by("-txid", "-seq")
-    if horizon is not None:
-        events = events.filter(txid__lt=horizon)
-    latest = events.values_list("txid", "seq").first()
-    # Not the horizon itself: it moves with every write anywhere on the server.
-    return str(latest)
+    if connection.vendor != "postgresql":
+        return str(Event.objects.order_by("-seq").values_list("seq", flat=True).first())
+    horizon_sql = _HORIZON_SQL if _can_see_all_backends() else _CLUSTER_HORIZON_SQL
+    # Committed events above the horizon are visible already; counting them means a write that
+    # commits while an older transaction is still open changes the version at once.
+    query = (
+        "SELECT COALESCE((SELECT txid || '.' || seq FROM cases_event WHERE txid < h.horizon "  # noqa: S608 - constants
+        "ORDER BY txid DESC, seq DESC LIMIT 1), '') || '+' || "
+        f"(SELECT count(*) FROM cases_event WHERE txid >= h.horizon) FROM ({horizon_sql}) AS h(horizon)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+        return str(cursor.fetchone()[0])
 
 
 # --- Aggregates -----------------------------------------------------------------------------------

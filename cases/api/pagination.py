@@ -101,6 +101,8 @@ def paginate(queryset: QuerySet, request: Request, ordering: list[tuple[str, boo
 def _typed(queryset: QuerySet, column: str, value):
     field = queryset.model._meta.get_field(column)
     try:
+        if value is None or isinstance(value, dict | list | bool):
+            raise ValueError(value)
         if isinstance(value, str) and field.get_internal_type() == "DateTimeField":
             parsed = parse_datetime(value)
             if parsed is None:

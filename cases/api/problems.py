@@ -10,7 +10,6 @@ from django.http import Http404, JsonResponse
 from django.views.csrf import csrf_failure as default_csrf_failure
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
-from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from cases.services.errors import Conflict
@@ -60,9 +59,10 @@ def field_errors(detail) -> list[dict]:
     return out
 
 
-def _response(body: dict, headers: dict | None = None) -> Response:
-    response = Response(body, status=body["status"], headers=headers, content_type=PROBLEM_CONTENT_TYPE)
-    return response
+def _response(body: dict, headers: dict | None = None) -> JsonResponse:
+    # A plain Django response, not DRF's: it must be problem JSON whatever renderer the view has
+    # (the HTML docs page included).
+    return JsonResponse(body, status=body["status"], headers=headers, content_type=PROBLEM_CONTENT_TYPE)
 
 
 def problem_exception_handler(exc, context):

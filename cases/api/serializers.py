@@ -1,14 +1,33 @@
 """Representations of the API. Reads come from prefetched rows; writes are validated here and
 carried out by the services."""
 
+from datetime import UTC
 from uuid import UUID
 
+from django.utils.dateparse import parse_datetime
 from django_countries import countries
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.choices import ChannelEventKind, ChannelRole, ChannelStatus, Confidence, Script, Sex, Status
 from cases.models import ChannelEvent, Detainee, NegotiationChannel, StatusChange
+
+
+class OffsetDateTimeField(serializers.DateTimeField):
+    """A time written with its UTC offset: a bare local time is ambiguous, so it is refused."""
+
+    default_error_messages = {"no_offset": "Give the time with its UTC offset, e.g. 2023-10-07T06:30:00+03:00."}
+
+    def to_internal_value(self, value):
+        if isinstance(value, str):
+            parsed = parse_datetime(value.strip())
+            if parsed is not None and parsed.tzinfo is None:
+                self.fail("no_offset")
+        result = super().to_internal_value(value)
+        try:
+            return result.astimezone(UTC)
+        except (OverflowError, ValueError):
+            self.fail("invalid", format="ISO 8601 with offset")
 
 
 class StrictSerializer(serializers.Serializer):
@@ -80,7 +99,7 @@ class DetaineeWriteSerializer(StrictSerializer):
     citizenships = serializers.ListField(
         child=serializers.CharField(max_length=2, min_length=2), required=False, help_text="ISO 3166-1 alpha-2 codes"
     )
-    abducted_at = serializers.DateTimeField(allow_null=True, required=False)
+    abducted_at = OffsetDateTimeField(allow_null=True, required=False)
     abduction_place = serializers.CharField(max_length=300, allow_blank=True, required=False)
     notes = serializers.CharField(allow_blank=True, required=False)
 
@@ -142,7 +161,7 @@ class StatusChangeSerializer(serializers.ModelSerializer):
 class StatusChangeWriteSerializer(StrictSerializer):
     to_status = serializers.ChoiceField(choices=Status.choices)
     source = serializers.CharField(max_length=500, help_text="Where this fact came from (required).")
-    occurred_at = serializers.DateTimeField(required=False, help_text="Default: the moment it is recorded.")
+    occurred_at = OffsetDateTimeField(required=False, help_text="Default: the moment it is recorded.")
     confidence = serializers.ChoiceField(choices=Confidence.choices, default=Confidence.REPORTED)
     source_url = serializers.URLField(max_length=1000, allow_blank=True, default="")
     channel = serializers.UUIDField(required=False, allow_null=True)
@@ -233,7 +252,7 @@ class ChannelEventSerializer(serializers.ModelSerializer):
 
 class ChannelEventWriteSerializer(StrictSerializer):
     kind = serializers.ChoiceField(choices=ChannelEventKind.choices)
-    occurred_at = serializers.DateTimeField()
+    occurred_at = OffsetDateTimeField()
     summary = serializers.CharField()
     source = serializers.CharField(max_length=500)
     source_url = serializers.URLField(max_length=1000, allow_blank=True, default="")

@@ -1,14 +1,26 @@
+import json
+
 from django.urls import path
 from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiJsonRenderer2
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
-from cases.api import views
+from cases.api import etags, views
 
 
 class SchemaView(SpectacularJSONAPIView):
     """OpenAPI 3 as plain application/json unless a client asks for the OpenAPI media type."""
 
     renderer_classes = [OpenApiJsonRenderer2, OpenApiJsonRenderer]
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        # The schema only changes with the code: its own digest is its ETag.
+        etag = etags.make_etag("schema", json.dumps(response.data, sort_keys=True, default=str))
+        cached = etags.not_modified(request, etag)
+        if cached is not None:
+            return cached
+        response["ETag"] = etag
+        return response
 
 
 app_name = "api"

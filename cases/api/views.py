@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.api import etags
+from cases.api.documents import DETAINEE_COLUMNS, detainee_documents
 from cases.api.pagination import page_size_of, paginate
 from cases.api.principals import PartnerPrincipal
 from cases.api.problems import BadQuery
@@ -38,7 +39,7 @@ from cases.api.serializers import (
 )
 from cases.feed import FeedError, feed_read
 from cases.filters import FILTER_PARAMETERS, DetaineeFilter
-from cases.models import ApiToken, Detainee
+from cases.models import ApiToken, Detainee, NegotiationChannel
 from cases.selectors import (
     STAT_DIMENSIONS,
     Viewer,
@@ -48,7 +49,6 @@ from cases.selectors import (
     data_version,
     detainee_counts,
     detainees_visible,
-    detainees_with_details,
     status_changes_of,
 )
 from cases.services.channels import channel_create, channel_event_record, channel_update
@@ -145,10 +145,9 @@ class DetaineeListView(ApiView):
         filterset = filtered_detainees(request, viewer)
 
         def build():
-            queryset = detainees_with_details(filterset.qs, viewer)
+            queryset = filterset.qs.only(*DETAINEE_COLUMNS)
             page = paginate(queryset, request, filterset.sort_spec, page_size)
-            data = DetaineeSerializer(page.items, many=True, context={"viewer": viewer}).data
-            return Response(page.body(data))
+            return Response(page.body(detainee_documents(page.items, viewer)))
 
         return self.conditional(request, collection_etag(request, viewer), build)
 
@@ -164,8 +163,7 @@ class DetaineeListView(ApiView):
         fields = dict(serializer.validated_data)
         variants = [NameVariantInput(**v) for v in fields.pop("name_variants", [])]
         detainee = detainee_create(actor=acting_user(request), name_variants=variants, **fields)
-        detainee = detainees_with_details(Detainee.objects.filter(pk=detainee.pk), viewer).get()
-        body = DetaineeSerializer(detainee, context={"viewer": viewer}).data
+        body = detainee_documents([detainee], viewer)[0]
         return Response(
             body,
             status=status.HTTP_201_CREATED,
@@ -189,8 +187,7 @@ class DetaineeDetailView(ApiView):
         detainee = self.get_detainee(request, pk, viewer)
 
         def build():
-            full = detainees_with_details(Detainee.objects.filter(pk=detainee.pk), viewer).get()
-            return Response(DetaineeSerializer(full, context={"viewer": viewer}).data)
+            return Response(detainee_documents([detainee], viewer)[0])
 
         return self.conditional(request, detainee_etag(detainee, viewer), build)
 
@@ -214,10 +211,8 @@ class DetaineeDetailView(ApiView):
             locked = Detainee.objects.select_for_update().get(pk=detainee.pk)
             etags.check_if_match(request, detainee_etag(locked, viewer))
             detainee_update(detainee_id=detainee.pk, actor=acting_user(request), **fields)
-        full = detainees_with_details(Detainee.objects.filter(pk=detainee.pk), viewer).get()
-        return Response(
-            DetaineeSerializer(full, context={"viewer": viewer}).data, headers={"ETag": detainee_etag(full, viewer)}
-        )
+        detainee.refresh_from_db()
+        return Response(detainee_documents([detainee], viewer)[0], headers={"ETag": detainee_etag(detainee, viewer)})
 
 
 class StatusChangeListView(ApiView):
@@ -270,6 +265,17 @@ class StatusChangeListView(ApiView):
         change = status_changes_of(detainee).get(pk=change.pk)
         body = StatusChangeSerializer(change, context={"viewer": viewer}).data
         return Response(body, status=status.HTTP_201_CREATED)
+
+
+def channel_etag(channel, viewer: Viewer) -> str:
+    """One channel's ETag: its version and the members the viewer sees (with their versions)."""
+    members = sorted(
+        (str(d), role, v)
+        for d, role, v in channel_memberships_visible(viewer)
+        .filter(channel=channel)
+        .values_list("detainee_id", "role", "detainee__version")
+    )
+    return etags.make_etag("channel", channel.pk, channel.version, viewer.cache_key, members)
 
 
 def channel_with_members(channel, viewer: Viewer):
@@ -328,12 +334,13 @@ class ChannelDetailView(ApiView):
         channel = get_object_or_404(channels_visible(viewer), pk=pk)
         return self.conditional(
             request,
-            collection_etag(request, viewer),
+            channel_etag(channel, viewer),
             lambda: Response(ChannelSerializer(channel_with_members(channel, viewer)).data),
         )
 
     @extend_schema(
         operation_id="channels_partial_update",
+        parameters=[IF_MATCH],
         request=ChannelWriteSerializer,
         responses={200: ChannelSerializer, **WRITE_PROBLEMS},
     )
@@ -343,10 +350,16 @@ class ChannelDetailView(ApiView):
         serializer = ChannelWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
-        channel = channel_update(
-            channel_id=channel.pk, actor=acting_user(request), members=fields.pop("members", None), **fields
+        with transaction.atomic():
+            locked = NegotiationChannel.objects.select_for_update().get(pk=channel.pk)
+            etags.check_if_match(request, channel_etag(locked, viewer))
+            channel = channel_update(
+                channel_id=channel.pk, actor=acting_user(request), members=fields.pop("members", None), **fields
+            )
+        return Response(
+            ChannelSerializer(channel_with_members(channel, viewer)).data,
+            headers={"ETag": channel_etag(channel, viewer)},
         )
-        return Response(ChannelSerializer(channel_with_members(channel, viewer)).data)
 
 
 class ChannelEventListView(ApiView):

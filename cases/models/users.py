@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser
+from django.utils.functional import cached_property
 
 from cases.choices import Role
 
@@ -9,8 +10,9 @@ _ROLE_ORDER = (Role.ADMIN, Role.OFFICER, Role.ANALYST)
 class User(AbstractUser):
     """A person who signs in. Their role is their Django group (see cases.roles)."""
 
-    @property
+    @cached_property
     def role(self) -> str | None:
+        """Read once per loaded user (a request): a role change applies from the next request."""
         if self.is_superuser:
             return Role.ADMIN
         names = {g.name for g in self.groups.all()}
