@@ -164,17 +164,18 @@ def data_version() -> str:
     """
     if connection.vendor != "postgresql":
         return str(Event.objects.order_by("-seq").values_list("seq", flat=True).first())
-    horizon_sql = _HORIZON_SQL if _can_see_all_backends() else _CLUSTER_HORIZON_SQL
+    horizon = feed_horizon()
     # Committed events above the horizon are visible already; counting them means a write that
-    # commits while an older transaction is still open changes the version at once.
-    query = (
-        "SELECT COALESCE((SELECT txid || '.' || seq FROM cases_event WHERE txid < h.horizon "  # noqa: S608 - constants
-        "ORDER BY txid DESC, seq DESC LIMIT 1), '') || '+' || "
-        f"(SELECT count(*) FROM cases_event WHERE txid >= h.horizon) FROM ({horizon_sql}) AS h(horizon)"
-    )
+    # commits while an older transaction is still open changes the version at once. (Two queries:
+    # with the horizon as a literal the planner bounds both index scans.)
     with connection.cursor() as cursor:
-        cursor.execute(query)
-        return str(cursor.fetchone()[0])
+        cursor.execute(
+            "SELECT (SELECT txid || '.' || seq FROM cases_event WHERE txid < %s ORDER BY txid DESC, seq DESC LIMIT 1),"
+            " (SELECT count(*) FROM cases_event WHERE txid >= %s)",
+            [horizon, horizon],
+        )
+        latest, above = cursor.fetchone()
+    return f"{latest}+{above}"
 
 
 # --- Aggregates -----------------------------------------------------------------------------------
