@@ -21,7 +21,7 @@ from cases.models import (
     User,
 )
 from cases.services.channels import channel_record_edit
-from cases.services.detainees import detainee_announce, detainee_prepare_new, detainee_refresh_search_names
+from cases.services.detainees import detainee_announce, detainee_prepare_new, detainee_refresh_derived
 from cases.services.errors import Conflict
 from cases.services.status_changes import status_change_record
 
@@ -90,7 +90,7 @@ class DetaineeAdmin(SimpleHistoryAdmin):
     @transaction.atomic
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        detainee_refresh_search_names(detainee=form.instance)
+        detainee_refresh_derived(detainee=form.instance)
         changed = list(form.changed_data) + [formset.prefix for formset in formsets if formset.has_changed()]
         detainee_announce(detainee=form.instance, created=not change, changed=changed)
 

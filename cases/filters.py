@@ -11,7 +11,7 @@ from datetime import UTC
 import django_filters
 from django import forms
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q
 from django.utils.datastructures import MultiValueDict
 from django_countries import countries
 
@@ -114,14 +114,6 @@ class DetaineeFilter(django_filters.FilterSet):
     def filter_dual(self, queryset, name, value):
         if not value:
             return queryset
-        held = Subquery(
-            Citizenship.objects.filter(detainee=OuterRef("pk"))
-            .order_by()
-            .values("detainee")
-            .annotate(n=Count("pk"))
-            .values("n")[:1]
-        )
-        queryset = queryset.annotate(citizenship_count=held)
         return queryset.filter(citizenship_count__gte=2) if value == "true" else queryset.filter(citizenship_count=1)
 
     def filter_status(self, queryset, name, value):

@@ -216,3 +216,10 @@ def releases_by_day(queryset: QuerySet[Detainee], since: datetime | None = None)
     return list(
         changes.annotate(day=TruncDate("occurred_at")).values_list("day").annotate(n=Count("pk")).order_by("day")
     )
+
+
+def dashboard_figures():
+    """The dashboard's aggregates (see cases.dashboard)."""
+    from cases.dashboard import dashboard_figures as figures
+
+    return figures()

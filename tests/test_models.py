@@ -173,3 +173,16 @@ def test_every_filter_has_an_index():
     assert indexed("cases_detainee", "search_names gin_trgm_ops", using="gin")  # q=
     assert indexed("cases_detainee", "case_ref")  # ordering
     assert indexed("cases_statuschange", "detainee_id")  # history
+
+
+def test_citizenship_count_follows_every_edit():
+    from cases.services.detainees import detainee_update
+
+    d = detainee_create(full_name="Gilad Sela", actor=None, citizenships=["IL"])
+    assert d.citizenship_count == 1
+    detainee_update(detainee_id=d.pk, actor=None, citizenships=["IL", "RU", "DE"])
+    d.refresh_from_db()
+    assert d.citizenship_count == 3 == d.citizenships.count()
+    detainee_update(detainee_id=d.pk, actor=None, citizenships=["DE"])
+    d.refresh_from_db()
+    assert d.citizenship_count == 1

@@ -23,8 +23,13 @@ DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 
 
+def _params(request):
+    """The query string of a DRF request or of a plain Django one (the browser's lists use this too)."""
+    return getattr(request, "query_params", request.GET)
+
+
 def page_size_of(request: Request, default: int = DEFAULT_PAGE_SIZE) -> int:
-    raw = request.query_params.get("page_size")
+    raw = _params(request).get("page_size")
     if raw is None:
         return default
     if not re.fullmatch(r"[0-9]{1,4}", raw) or not 1 <= int(raw) <= MAX_PAGE_SIZE:
@@ -71,7 +76,7 @@ class Page:
 
 def paginate(queryset: QuerySet, request: Request, ordering: list[tuple[str, bool]], page_size: int) -> Page:
     columns = [column for column, _ in ordering]
-    token = request.query_params.get("cursor")
+    token = _params(request).get("cursor")
     reverse = False
     if token:
         values, reverse = _decode(token, len(ordering))

@@ -46,6 +46,8 @@ class Detainee(models.Model):
     notes = models.TextField(_("internal notes"), blank=True)
     # Normalised, transliterated forms of every name of the person (see cases.names), for `q=`.
     search_names = models.TextField(editable=False, default="")
+    # How many citizenships the person holds, kept in step by cases.services.detainees.
+    citizenship_count = models.PositiveSmallIntegerField(editable=False, default=0)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
@@ -53,7 +55,7 @@ class Detainee(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
     )
 
-    history = HistoricalRecords(excluded_fields=["search_names"], bases=[TokenAttributedHistory])
+    history = HistoricalRecords(excluded_fields=["search_names", "citizenship_count"], bases=[TokenAttributedHistory])
 
     class Meta:
         verbose_name = _("detainee")
@@ -79,6 +81,7 @@ class Detainee(models.Model):
             models.Index(fields=["status_since"], name="detainee_status_since_idx"),
             models.Index(fields=["abducted_at"], name="detainee_abducted_at_idx"),
             models.Index(fields=["created_at"], name="detainee_created_at_idx"),
+            models.Index(fields=["citizenship_count", "status"], name="detainee_dual_idx"),
         ]
 
     def __str__(self) -> str:

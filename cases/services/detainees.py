@@ -24,11 +24,15 @@ class NameVariantInput:
     script: str
 
 
-def detainee_refresh_search_names(*, detainee: Detainee) -> None:
-    """Recompute the name keys `q=` searches, after the name or a variant changed."""
+def detainee_refresh_derived(*, detainee: Detainee) -> None:
+    """Recompute what is derived from the detainee's related rows: the name keys `q=` searches, and
+    the number of citizenships (`dual=` and the dashboard read it without counting rows)."""
     variants = list(detainee.name_variants.values_list("name", flat=True))
     detainee.search_names = search_names(detainee.full_name, variants)
-    Detainee.objects.filter(pk=detainee.pk).update(search_names=detainee.search_names)
+    detainee.citizenship_count = detainee.citizenships.count()
+    Detainee.objects.filter(pk=detainee.pk).update(
+        search_names=detainee.search_names, citizenship_count=detainee.citizenship_count
+    )
 
 
 def detainee_prepare_new(*, detainee: Detainee) -> None:
@@ -101,7 +105,7 @@ def detainee_create(
     detainee.save()
     _replace_citizenships(detainee, list(citizenships or []), citizenship_source)
     _replace_name_variants(detainee, list(name_variants or []))
-    detainee_refresh_search_names(detainee=detainee)
+    detainee_refresh_derived(detainee=detainee)
     detainee_announce(detainee=detainee, created=True)
     return detainee
 
@@ -158,5 +162,5 @@ def detainee_record_edit(*, detainee: Detainee, actor: User | None, changed: lis
     detainee.version += 1
     detainee._history_user = actor
     detainee.save()
-    detainee_refresh_search_names(detainee=detainee)
+    detainee_refresh_derived(detainee=detainee)
     detainee_announce(detainee=detainee, created=False, changed=changed)

@@ -1,0 +1,84 @@
+"""Selectors for the dashboard: the aggregates behind its charts, each a single grouped query."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Avg, Case, Count, DurationField, ExpressionWrapper, F, Q, Value, When
+from django.db.models.functions import Coalesce, Now, TruncDate
+from django_countries import countries
+
+from cases.choices import CAPTIVE_STATUSES, Status
+from cases.models import Citizenship, Detainee, StatusChange
+
+FREED_STATUSES = (Status.RELEASED, Status.RESCUED, Status.ESCAPED)
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    link: str
+
+
+def status_bars() -> list[Bar]:
+    counts = dict(Detainee.objects.order_by().values_list("status").annotate(n=Count("pk")))
+    return [Bar(label, counts.get(value, 0), f"/detainees/?status={value}") for value, label in Status.choices]
+
+
+def nationality_bars(limit: int = 12) -> list[Bar]:
+    rows = (
+        Citizenship.objects.order_by()
+        .values_list("country")
+        .annotate(n=Count("pk"))  # one row per detainee and country
+        .order_by("-n", "country")[:limit]
+    )
+    return [Bar(f"{countries.name(code)} ({code})", n, f"/detainees/?citizenship={code}") for code, n in rows]
+
+
+def release_days() -> list[Bar]:
+    rows = (
+        StatusChange.objects.filter(to_status=Status.RELEASED)
+        .annotate(day=TruncDate("occurred_at"))
+        .order_by()
+        .values_list("day")
+        .annotate(n=Count("pk"))
+        .order_by("day")
+    )
+    return [Bar(day.isoformat(), n, "/detainees/?status=released") for day, n in rows]
+
+
+def captivity_bars() -> list[Bar]:
+    """Mean days in captivity, dual versus single nationals: freed ones until they were freed, the
+    ones still held (or missing) until now."""
+    start = Coalesce("abducted_at", "created_at")
+    end = Case(When(status__in=FREED_STATUSES, then=F("status_since")), default=Now())
+    rows = (
+        Detainee.objects.filter(Q(status__in=FREED_STATUSES) | Q(status__in=CAPTIVE_STATUSES))
+        .annotate(
+            dual=Case(When(citizenship_count__gte=2, then=Value(True)), default=Value(False)),
+            freed=Case(When(status__in=FREED_STATUSES, then=Value(True)), default=Value(False)),
+            days=ExpressionWrapper(end - start, output_field=DurationField()),
+        )
+        .order_by()
+        .values_list("dual", "freed")
+        .annotate(mean=Avg("days"), count=Count("pk"))
+    )
+    bars = []
+    for dual, freed, mean, count in sorted(rows, key=lambda r: (not r[1], not r[0])):
+        group = "Dual nationals" if dual else "Single nationals"
+        state = "freed (until release)" if freed else "still held or missing (until today)"
+        days = (mean or timedelta()).total_seconds() / 86400
+        status = "released,rescued,escaped" if freed else "missing,held,release_pending"
+        bars.append(
+            Bar(f"{group}, {state} — {count}", round(days, 1), f"/detainees/?dual={str(dual).lower()}&status={status}")
+        )
+    return bars
+
+
+def dashboard_figures() -> dict[str, list[Bar]]:
+    return {
+        "status": status_bars(),
+        "nationality": nationality_bars(),
+        "releases": release_days(),
+        "captivity": captivity_bars(),
+    }
