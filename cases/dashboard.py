@@ -65,8 +65,8 @@ def captivity_bars() -> list[Bar]:
     )
     bars = []
     for dual, freed, mean, count in sorted(rows, key=lambda r: (not r[1], not r[0])):
-        group = "Dual nationals" if dual else "Single nationals"
-        state = "freed (until release)" if freed else "still held or missing (until today)"
+        group = "Dual" if dual else "Single"
+        state = "freed" if freed else "still held"
         days = (mean or timedelta()).total_seconds() / 86400
         status = "released,rescued,escaped" if freed else "missing,held,release_pending"
         bars.append(

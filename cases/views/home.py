@@ -1,18 +1,35 @@
-from django.db.models import Count
-from django.views.generic import TemplateView
+"""The dashboard: counts by status and nationality, releases over time, time in captivity."""
 
-from cases.choices import Status
+from django.shortcuts import render
+
+from cases.dashboard import dashboard_figures
 from cases.models import Detainee
 
 
-class HomeView(TemplateView):
-    """The landing page after sign-in: case counts by status (the full dashboard comes with the UI)."""
-
-    template_name = "cases/home.html"
-
-    def get_context_data(self, **kwargs):
-        counts = dict(Detainee.objects.values_list("status").annotate(n=Count("id")).order_by())
-        context = super().get_context_data(**kwargs)
-        context["status_counts"] = [(label, counts.get(value, 0)) for value, label in Status.choices]
-        context["total"] = sum(counts.values())
-        return context
+def dashboard(request):
+    figures = dashboard_figures()
+    charts = [
+        ("status", "Cases by current status", "Cases", figures["status"]),
+        ("nationality", "Cases by citizenship (a dual citizen counts under each)", "Cases", figures["nationality"]),
+        ("releases", "Releases per day", "Released", figures["releases"]),
+        (
+            "captivity",
+            "Mean days in captivity, dual versus single nationals (freed: until release; held or missing: until today)",
+            "Days",
+            figures["captivity"],
+        ),
+    ]
+    data = {
+        key: {
+            "label": unit,
+            "labels": [b.label for b in bars],
+            "values": [b.value for b in bars],
+            "links": [b.link for b in bars],
+        }
+        for key, _, unit, bars in charts
+    }
+    return render(
+        request,
+        "cases/dashboard.html",
+        {"charts": charts, "chart_data": data, "total": Detainee.objects.count()},
+    )

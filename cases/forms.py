@@ -1,0 +1,146 @@
+"""Browser forms. They check the shape of the input; the rules are the services' (their errors are
+shown on the form's fields)."""
+
+from datetime import UTC
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from cases.choices import ChannelEventKind, ChannelStatus, Confidence, Script, Sex, Status, SubscriptionKind
+from cases.models import NegotiationChannel
+from cases.services.partners import nationalities_parse
+
+UTC_HELP = "UTC, as on every page of this system."
+
+
+class UTCDateTimeField(forms.DateTimeField):
+    """A date and time typed in a datetime-local input: read as UTC."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"}, format="%Y-%m-%dT%H:%M:%S")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("help_text", UTC_HELP)
+        kwargs.setdefault(
+            "input_formats", ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
+        )
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        result = super().to_python(value)
+        if result is not None:
+            result = result.replace(tzinfo=UTC) if result.tzinfo is None else result.astimezone(UTC)
+        return result
+
+    def prepare_value(self, value):
+        if hasattr(value, "astimezone"):
+            return value.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%dT%H:%M:%S")
+        return value
+
+
+class CountryCodesField(forms.CharField):
+    """ISO 3166-1 alpha-2 codes, comma-separated: 'IL, RU'."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("help_text", "ISO 3166-1 alpha-2 codes, comma-separated, e.g. IL, RU")
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value.strip():
+            return []
+        try:
+            return nationalities_parse(value)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["nationalities"]) from exc
+
+
+class DetaineeForm(forms.Form):
+    full_name = forms.CharField(max_length=300)
+    citizenships = CountryCodesField(required=False)
+    sex = forms.ChoiceField(choices=Sex.choices, initial=Sex.UNKNOWN)
+    date_of_birth = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    abducted_at = UTCDateTimeField(required=False)
+    abduction_place = forms.CharField(max_length=300, required=False)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Internal notes")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, sees_notes: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not sees_notes:
+            del self.fields["notes"]
+
+
+class NameVariantForm(forms.Form):
+    name = forms.CharField(max_length=300, required=False, label="Name as written")
+    script = forms.ChoiceField(choices=[("", "—"), *Script.choices], required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("name", "").strip() and not data.get("script"):
+            self.add_error("script", "Choose the script this name is written in.")
+        return data
+
+
+NameVariantFormSet = forms.formset_factory(NameVariantForm, extra=2)
+
+
+class StatusChangeForm(forms.Form):
+    to_status = forms.ChoiceField(label="New status")
+    occurred_at = UTCDateTimeField(required=False, label="When it happened", help_text="UTC; leave empty for now.")
+    source = forms.CharField(max_length=500, help_text="Where this fact comes from (required).")
+    source_url = forms.URLField(max_length=1000, required=False, label="Source URL")
+    confidence = forms.ChoiceField(choices=Confidence.choices, initial=Confidence.REPORTED)
+    channel = forms.ModelChoiceField(queryset=NegotiationChannel.objects.none(), required=False)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    from_status = forms.ChoiceField(choices=Status.choices, widget=forms.HiddenInput)
+    is_correction = forms.BooleanField(required=False, label="This is a correction (admin)")
+    correction_reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, allowed: list[str], may_correct: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(Status.choices)
+        # Only the allowed next statuses; an admin may correct to any status.
+        statuses = list(Status.values) if may_correct else list(allowed)
+        self.fields["to_status"].choices = [(s, labels[s]) for s in statuses]
+        self.fields["channel"].queryset = NegotiationChannel.objects.order_by("name")
+        if not may_correct:
+            del self.fields["is_correction"]
+            del self.fields["correction_reason"]
+
+
+class ChannelForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = NegotiationChannel
+        fields = ["name", "mediator", "mediator_country", "counterpart", "place", "status", "opened_on", "closed_on"]
+        widgets = {
+            "opened_on": forms.DateInput(attrs={"type": "date"}),
+            "closed_on": forms.DateInput(attrs={"type": "date"}),
+            "status": forms.Select(choices=ChannelStatus.choices),
+        }
+
+
+class ChannelEventForm(forms.Form):
+    kind = forms.ChoiceField(choices=ChannelEventKind.choices)
+    occurred_at = UTCDateTimeField()
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    source = forms.CharField(max_length=500)
+    source_url = forms.URLField(max_length=1000, required=False, label="Source URL")
+
+
+class SubscriptionForm(forms.Form):
+    kind = forms.ChoiceField(choices=SubscriptionKind.choices, label="Alert me about")
+    value = forms.CharField(
+        max_length=64,
+        label="Which",
+        help_text="A country code (RU), a status (released), a case reference (HC-000123), or a channel name.",
+    )
+    by_email = forms.BooleanField(required=False, initial=True, label="By email")
+    in_app = forms.BooleanField(required=False, initial=True, label="In the app")
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("by_email") or data.get("in_app")):
+            raise ValidationError("Choose at least one way to be alerted.")
+        return data

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from cases.views import alerts, channels, detainees, exports, home
+
+urlpatterns = [
+    path("", home.dashboard, name="home"),
+    path("detainees/", detainees.detainee_list, name="detainee-list"),
+    path("detainees/new/", detainees.detainee_new, name="detainee-new"),
+    path("detainees/export.csv", exports.export_csv, name="detainee-export-csv"),
+    path("detainees/export.xlsx", exports.export_xlsx, name="detainee-export-xlsx"),
+    path("detainees/<uuid:pk>/", detainees.detainee_detail, name="detainee-detail"),
+    path("detainees/<uuid:pk>/edit/", detainees.detainee_edit, name="detainee-edit"),
+    path("detainees/<uuid:pk>/status/", detainees.detainee_record_status, name="detainee-record-status"),
+    path("channels/", channels.channel_list, name="channel-list"),
+    path("channels/new/", channels.channel_new, name="channel-new"),
+    path("channels/<uuid:pk>/", channels.channel_detail, name="channel-detail"),
+    path("channels/<uuid:pk>/edit/", channels.channel_edit, name="channel-edit"),
+    path("channels/<uuid:pk>/log/", channels.channel_add_event, name="channel-add-event"),
+    path("notifications/", alerts.notification_list, name="notifications"),
+    path("notifications/read/", alerts.notification_mark_read, name="notifications-read"),
+    path("subscriptions/", alerts.subscription_list, name="subscriptions"),
+    path("subscriptions/<int:pk>/delete/", alerts.subscription_remove, name="subscription-delete"),
+]

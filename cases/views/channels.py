@@ -1,0 +1,100 @@
+"""Negotiation channel pages: the list, one channel with its members and log, editing."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases.forms import ChannelEventForm, ChannelForm
+from cases.models import NegotiationChannel
+from cases.selectors import Viewer, channel_events_of, channel_memberships_visible, channels_visible
+from cases.services.channels import EDITABLE_FIELDS, channel_create, channel_event_record, channel_update
+from cases.services.errors import StaleVersion
+
+
+def channel_list(request):
+    channels = channels_visible(Viewer(user=request.user)).order_by("name")
+    channels = channels.annotate(members=Count("memberships__detainee", distinct=True))
+    return render(request, "cases/channel_list.html", {"channels": channels})
+
+
+def _detail(request, channel, event_form=None, status=200):
+    context = {
+        "channel": channel,
+        "members": channel_memberships_visible(Viewer(user=request.user)).filter(channel=channel),
+        "log": channel_events_of(channel).select_related("recorded_by"),
+        "event_form": event_form
+        if event_form is not None
+        else (ChannelEventForm() if request.user.has_perm("cases.add_channelevent") else None),
+        "can_edit": request.user.has_perm("cases.change_negotiationchannel"),
+    }
+    return render(request, "cases/channel_detail.html", context, status=status)
+
+
+def channel_detail(request, pk):
+    channel = get_object_or_404(channels_visible(Viewer(user=request.user)), pk=pk)
+    return _detail(request, channel)
+
+
+@require_POST
+@permission_required("cases.add_channelevent", raise_exception=True)
+def channel_add_event(request, pk):
+    channel = get_object_or_404(channels_visible(Viewer(user=request.user)), pk=pk)
+    form = ChannelEventForm(request.POST)
+    if form.is_valid():
+        try:
+            channel_event_record(channel_id=channel.pk, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "Added to the channel's log.")
+            return redirect("channel-detail", pk=channel.pk)
+    return _detail(request, channel, form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("cases.add_negotiationchannel", raise_exception=True)
+def channel_new(request):
+    form = ChannelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in EDITABLE_FIELDS}
+        try:
+            channel = channel_create(actor=request.user, **fields)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"Created channel {channel.name}.")
+            return redirect("channel-detail", pk=channel.pk)
+    return render(request, "cases/channel_form.html", {"form": form}, status=400 if request.method == "POST" else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("cases.change_negotiationchannel", raise_exception=True)
+def channel_edit(request, pk):
+    channel = get_object_or_404(NegotiationChannel, pk=pk)
+    if request.method == "GET":
+        form = ChannelForm(instance=channel, initial={"version": channel.version})
+        return render(request, "cases/channel_form.html", {"form": form, "channel": channel})
+    form = ChannelForm(request.POST, instance=NegotiationChannel.objects.get(pk=pk))
+    conflict = False
+    if form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in EDITABLE_FIELDS}
+        try:
+            channel_update(
+                channel_id=channel.pk, actor=request.user, expected_version=form.cleaned_data["version"], **fields
+            )
+        except StaleVersion as exc:
+            conflict = True
+            form.add_error(None, f"{exc.message} Your changes are below, not saved; reload to see the current ones.")
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("channel-detail", pk=channel.pk)
+    context = {"form": form, "channel": channel}
+    return render(request, "cases/channel_form.html", context, status=409 if conflict else 400)
