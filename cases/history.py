@@ -26,11 +26,11 @@ class HistoryEntry:
     changes: list[FieldChange]
 
 
-def record_changes(new, old) -> list[FieldChange]:
+def record_changes(new, old, hidden: frozenset[str] = frozenset()) -> list[FieldChange]:
     """The tracked fields whose value differs between two historical records of one object."""
     changes = []
     for field in new.tracked_fields:
-        if field.name in _SKIPPED:
+        if field.name in _SKIPPED or field.name in hidden:
             continue
         attname = field.attname
         before = getattr(old, attname) if old is not None else None
@@ -40,14 +40,15 @@ def record_changes(new, old) -> list[FieldChange]:
     return changes
 
 
-def history_entries(records) -> list[HistoryEntry]:
-    """Entries, newest first, from historical records ordered newest first."""
+def history_entries(records, hidden: frozenset[str] = frozenset()) -> list[HistoryEntry]:
+    """Entries, newest first, from historical records ordered newest first. `hidden` fields (the
+    internal notes, for analysts) are left out, and so is an entry that changed only those."""
     records = list(records)
     entries = []
     kinds = {"+": "created", "~": "changed", "-": "deleted"}
     for index, record in enumerate(records):
         previous = records[index + 1] if index + 1 < len(records) else None
-        changes = record_changes(record, previous if record.history_type != "+" else None)
+        changes = record_changes(record, previous if record.history_type != "+" else None, hidden)
         if record.history_type == "~" and not changes:
             continue
         actor = record.history_user.get_username() if record.history_user else "system"

@@ -74,7 +74,10 @@ class Page:
         return {"results": results, "next": self.next, "previous": self.previous}
 
 
-def paginate(queryset: QuerySet, request: Request, ordering: list[tuple[str, bool]], page_size: int) -> Page:
+def paginate(
+    queryset: QuerySet, request: Request, ordering: list[tuple[str, bool]], page_size: int, *, absolute: bool = True
+) -> Page:
+    """One page; links are absolute URLs for the API, paths for the browser's pages."""
     columns = [column for column, _ in ordering]
     token = _params(request).get("cursor")
     reverse = False
@@ -88,7 +91,7 @@ def paginate(queryset: QuerySet, request: Request, ordering: list[tuple[str, boo
     rows = rows[:page_size]
     if reverse:
         rows.reverse()
-    url = request.build_absolute_uri()
+    url = request.build_absolute_uri() if absolute else request.get_full_path()
 
     def link(row, backwards: bool) -> str:
         key = [getattr(row, column) for column in columns]

@@ -42,7 +42,7 @@ def detainee_list(request):
         return render(request, "cases/detainee_list.html", context | {"rows": [], "errors": True}, status=400)
     try:
         page_size = page_size_of(request, LIST_PAGE_SIZE)
-        page = paginate(filterset.qs.only(*DETAINEE_COLUMNS), request, filterset.sort_spec, page_size)
+        page = paginate(filterset.qs.only(*DETAINEE_COLUMNS), request, filterset.sort_spec, page_size, absolute=False)
     except BadQuery as exc:
         messages.error(request, " ".join(str(m) for messages_ in exc.detail.values() for m in messages_))
         return redirect(reverse("detainee-list"))
@@ -71,7 +71,8 @@ def _detail_context(request, detainee: Detainee, status_form=None) -> dict:
         (label, list(model.history.filter(detainee_id=detainee.pk).select_related("history_user")))
         for label, model in (("Citizenship", Citizenship), ("Name variant", NameVariant))
     ]
-    history = [("Record", entry) for entry in history_entries(records)]
+    hidden = frozenset() if viewer.sees_notes else frozenset({"notes"})
+    history = [("Record", entry) for entry in history_entries(records, hidden)]
     for label, rows in related:
         for row in rows:
             for entry in history_entries([row]):
@@ -121,7 +122,8 @@ def detainee_record_status(request, pk):
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         except Conflict as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            visible = exc.field in form.fields and not form.fields[exc.field].widget.is_hidden
+            form.add_error(exc.field if visible else None, exc.message)
             status = 409
         except PermissionDenied as exc:
             form.add_error(None, str(exc))

@@ -1,0 +1,181 @@
+"""The browser pages, server side: roles enforced by the server, filters in the URL, exports of
+exactly the filtered rows, the status form's refusals in place, and constant query counts."""
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+
+from cases.demo.seed import demo_seed
+from cases.models import Detainee
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scenario():
+    demo_seed(detainees=230, seed=1)
+
+
+def signed_in(client, user):
+    client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def ru_il_refs() -> set[str]:
+    both = Detainee.objects.filter(citizenships__country="RU").filter(citizenships__country="IL")
+    return set(both.values_list("case_ref", flat=True))
+
+
+def test_every_page_needs_a_login(client):
+    for path in (
+        "/",
+        "/detainees/",
+        "/detainees/new/",
+        "/channels/",
+        "/notifications/",
+        "/subscriptions/",
+        "/detainees/export.csv",
+    ):
+        response = client.get(path)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), path
+
+
+def test_list_filters_come_from_the_url(client, analyst, scenario):
+    page = signed_in(client, analyst).get("/detainees/", {"citizenship_all": "RU,IL", "page_size": "100"})
+    assert page.status_code == 200
+    assert {row["case_ref"] for row in page.context["rows"]} == ru_il_refs()
+    assert len(ru_il_refs()) == 8
+
+
+def test_invalid_filters_are_shown_not_ignored(client, analyst, scenario):
+    page = signed_in(client, analyst).get("/detainees/", {"citizenship": "XX", "status": "kidnapped"})
+    assert page.status_code == 400
+    assert page.context["rows"] == []
+    assert "Select a valid choice" in page.content.decode()
+
+
+def test_list_query_count_does_not_grow_with_the_page(client, analyst, scenario):
+    signed_in(client, analyst)
+    client.get("/detainees/?page_size=5")
+    with CaptureQueriesContext(connection) as small:
+        assert len(client.get("/detainees/?page_size=5").context["rows"]) == 5
+    with CaptureQueriesContext(connection) as large:
+        assert len(client.get("/detainees/?page_size=200").context["rows"]) == 200
+    assert len(small) == len(large)
+
+
+def test_csv_export_is_exactly_the_filtered_rows(client, analyst, scenario):
+    response = signed_in(client, analyst).get("/detainees/export.csv", {"citizenship_all": "RU,IL"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert {r["case_ref"] for r in rows} == ru_il_refs()
+    assert all(r["citizenships"] == "IL RU" for r in rows)
+    assert "notes" not in rows[0]
+
+
+def test_xlsx_export_is_exactly_the_filtered_rows(client, analyst, scenario):
+    response = signed_in(client, analyst).get("/detainees/export.xlsx", {"status": "released", "dual": "true"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    refs = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    expected = Detainee.objects.filter(status="released", citizenship_count__gte=2).values_list("case_ref", flat=True)
+    assert refs == set(expected) and refs
+
+
+def test_csv_neutralises_formulas(client, officer, analyst):
+    from cases.services.detainees import detainee_create
+
+    detainee_create(full_name="=HYPERLINK(1)", actor=officer)
+    text = b"".join(signed_in(client, analyst).get("/detainees/export.csv").streaming_content).decode("utf-8-sig")
+    assert "'=HYPERLINK(1)" in text
+
+
+@pytest.mark.parametrize("path", ["/detainees/new/", "/channels/new/"])
+def test_analysts_cannot_reach_create_pages(client, analyst, path):
+    assert signed_in(client, analyst).get(path).status_code == 403
+
+
+def test_analysts_cannot_edit_or_record_and_see_no_notes(client, analyst, scenario):
+    detainee = Detainee.objects.exclude(notes="").first()
+    signed_in(client, analyst)
+    assert client.get(f"/detainees/{detainee.pk}/edit/").status_code == 403
+    response = client.post(f"/detainees/{detainee.pk}/status/", {"change-to_status": "released", "change-source": "x"})
+    assert response.status_code == 403
+    page = client.get(f"/detainees/{detainee.pk}/").content.decode()
+    assert "Record a status change" not in page and "Internal notes" not in page and detainee.notes not in page
+    assert f"/detainees/{detainee.pk}/edit/" not in page
+
+
+def test_status_form_offers_only_allowed_statuses_and_shows_refusals(client, officer, scenario):
+    detainee = Detainee.objects.filter(status="held").first()
+    signed_in(client, officer)
+    form = client.get(f"/detainees/{detainee.pk}/").context["status_form"]
+    assert [v for v, _ in form.fields["to_status"].choices] == [
+        "release_pending",
+        "released",
+        "rescued",
+        "escaped",
+        "deceased",
+    ]
+    base = {"change-from_status": "held", "change-confidence": "reported"}
+    missing_source = client.post(f"/detainees/{detainee.pk}/status/", base | {"change-to_status": "released"})
+    assert missing_source.status_code == 400
+    assert missing_source.context["status_form"].errors["source"]
+    stale = client.post(
+        f"/detainees/{detainee.pk}/status/",
+        base | {"change-to_status": "released", "change-source": "ICRC", "change-from_status": "missing"},
+    )
+    assert stale.status_code == 409
+    assert "someone recorded a change meanwhile" in stale.content.decode()
+    ok = client.post(
+        f"/detainees/{detainee.pk}/status/", base | {"change-to_status": "released", "change-source": "ICRC"}
+    )
+    assert ok.status_code == 302
+    detainee.refresh_from_db()
+    assert detainee.status == "released"
+
+
+def test_edit_conflict_keeps_both_versions(client, officer, scenario):
+    detainee = Detainee.objects.first()
+    signed_in(client, officer)
+    form = client.get(f"/detainees/{detainee.pk}/edit/").context["form"]
+    data = {k: ("" if v is None else v) for k, v in form.initial.items()}
+    data |= {
+        "variants-TOTAL_FORMS": "0",
+        "variants-INITIAL_FORMS": "0",
+        "variants-MIN_NUM_FORMS": "0",
+        "variants-MAX_NUM_FORMS": "1000",
+        "abducted_at": "",
+        "date_of_birth": "",
+    }
+    from cases.services.detainees import detainee_update
+
+    detainee_update(detainee_id=detainee.pk, actor=officer, abduction_place="Moshav Even Sapir")
+    response = client.post(f"/detainees/{detainee.pk}/edit/", data | {"abduction_place": "Kfar Rimon"})
+    assert response.status_code == 409
+    assert "Someone else saved this record" in response.content.decode()
+    detainee.refresh_from_db()
+    assert detainee.abduction_place == "Moshav Even Sapir"
+
+
+def test_dashboard_links_open_filtered_lists(client, analyst, scenario):
+    page = signed_in(client, analyst).get("/")
+    assert page.status_code == 200
+    links = {bar.link for _, _, _, bars in page.context["charts"] for bar in bars}
+    assert "/detainees/?citizenship=RU" in links and "/detainees/?status=released" in links
+    for link in links:
+        assert signed_in(client, analyst).get(link).status_code == 200, link
+
+
+def test_no_page_points_outside(client, admin_user, scenario):
+    detainee = Detainee.objects.first()
+    signed_in(client, admin_user)
+    for path in ("/", "/detainees/", f"/detainees/{detainee.pk}/", "/channels/", "/subscriptions/", "/notifications/"):
+        html = client.get(path).content.decode()
+        assert "http://" not in html and "https://" not in html, path
