@@ -6,17 +6,16 @@ from django.views.defaults import server_error as default_server_error
 
 from cases.api.problems import api_not_found, api_server_error
 from cases.views.health import healthz
-from cases.views.home import HomeView
 
 admin.site.site_header = "Hostage Case Tracker"
 admin.site.site_title = "Hostage Case Tracker"
 admin.site.index_title = "Administration"
 
 urlpatterns = [
-    path("", HomeView.as_view(), name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", healthz, name="healthz"),
+    path("", include("cases.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("cases.api.urls")),
     re_path(r"^api/", api_not_found),
