@@ -5,10 +5,22 @@ exactly the ones a case officer needs to see, so the diff is done here over ever
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-_SKIPPED = {"id", "history_id", "history_date", "history_change_reason", "history_type", "history_user"}
+_SKIPPED = {
+    "id",
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user",
+    "history_api_token",
+    "detainee",
+    "created_by",
+    "created_at",
+    "updated_at",
+}
 
 
 @dataclass(frozen=True)
@@ -26,6 +38,18 @@ class HistoryEntry:
     changes: list[FieldChange]
 
 
+def _shown(field, value):
+    """A value as a person reads it: choice labels, times in UTC."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    choices = dict(field.flatchoices) if getattr(field, "choices", None) else None
+    if choices and value in choices:
+        return str(choices[value])
+    return value
+
+
 def record_changes(new, old, hidden: frozenset[str] = frozenset()) -> list[FieldChange]:
     """The tracked fields whose value differs between two historical records of one object."""
     changes = []
@@ -35,8 +59,8 @@ def record_changes(new, old, hidden: frozenset[str] = frozenset()) -> list[Field
         attname = field.attname
         before = getattr(old, attname) if old is not None else None
         after = getattr(new, attname)
-        if before != after:
-            changes.append(FieldChange(field.name, before, after))
+        if before != after and not (before in (None, "") and after in (None, "")):
+            changes.append(FieldChange(field.name, _shown(field, before), _shown(field, after)))
     return changes
 
 

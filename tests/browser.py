@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from django.db import connections
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
     "--headless",
@@ -37,6 +39,9 @@ def chromium_page():
             yield page, outside
         finally:
             browser.close()
+            # With Playwright's sync API running, ORM calls inside the block get a connection of their
+            # own; left open, it blocks dropping the test database at the end of the run.
+            connections.close_all()
 
 
 def screenshot(page, name: str) -> Path:

@@ -36,6 +36,22 @@ def country_name(code: str) -> str:
 
 
 @register.filter
+def channel_roles(links: list[dict]) -> str:
+    """[{"name", "role"}, ...] → 'Doha talks (Qatar): discussed, released through; ...'."""
+    from cases.choices import ChannelRole
+
+    grouped: dict[str, list[str]] = {}
+    for link in links:
+        label = (
+            ChannelRole(link["role"]).label.split(" (")[0].lower()
+            if link["role"] in ChannelRole.values
+            else link["role"]
+        )
+        grouped.setdefault(link["name"], []).append(label)
+    return "; ".join(f"{name}: {', '.join(roles)}" for name, roles in grouped.items())
+
+
+@register.filter
 def iso_minute(value) -> str:
     """'2023-10-07T06:30:00.123Z' or a datetime → '2023-10-07 06:30 UTC'."""
     if not value:

@@ -211,7 +211,10 @@ def detainee_edit(request, pk):
             # Someone saved first: keep this officer's input, show what is there now, and let them
             # decide. The form now carries the current version, so saving again is a choice.
             detainee.refresh_from_db()
-            conflict = _edit_initial(detainee)
+            conflict = _edit_initial(detainee) | {
+                "sex": detainee.get_sex_display(),
+                "name_variants": "; ".join(f"{v.name} ({v.script})" for v in detainee.name_variants.all()),
+            }
             form = DetaineeForm(request.POST.copy())
             form.data["version"] = detainee.version
             form.is_valid()

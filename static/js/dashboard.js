@@ -25,6 +25,7 @@
         maintainAspectRatio: false,
         indexAxis: canvas.dataset.chart === "captivity" ? "y" : "x",
         plugins: { legend: { display: false } },
+        scales: { x: { beginAtZero: true }, y: { beginAtZero: true } },
         onClick: function (event, elements) {
           if (elements.length) { window.location.href = figures.links[elements[0].index]; }
         },
