@@ -144,3 +144,9 @@ class SubscriptionForm(forms.Form):
         if not (data.get("by_email") or data.get("in_app")):
             raise ValidationError("Choose at least one way to be alerted.")
         return data
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's refusal on the form: on the field it names, else above the form."""
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.forms import SubscriptionForm
+from cases.forms import SubscriptionForm, add_service_errors
 from cases.models import Detainee, NegotiationChannel
 from cases.services.subscriptions import notifications_mark_read, subscription_create, subscription_delete
 
@@ -43,8 +43,7 @@ def subscription_list(request):
             try:
                 subscription_create(user=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "Subscribed.")
                 return redirect("subscriptions")

@@ -7,7 +7,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.forms import ChannelEventForm, ChannelForm
+from cases.forms import ChannelEventForm, ChannelForm, add_service_errors
 from cases.models import NegotiationChannel
 from cases.selectors import Viewer, channel_events_of, channel_memberships_visible, channels_visible
 from cases.services.channels import EDITABLE_FIELDS, channel_create, channel_event_record, channel_update
@@ -47,8 +47,7 @@ def channel_add_event(request, pk):
         try:
             channel_event_record(channel_id=channel.pk, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Added to the channel's log.")
             return redirect("channel-detail", pk=channel.pk)
@@ -64,8 +63,7 @@ def channel_new(request):
         try:
             channel = channel_create(actor=request.user, **fields)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Created channel {channel.name}.")
             return redirect("channel-detail", pk=channel.pk)
@@ -91,8 +89,7 @@ def channel_edit(request, pk):
             conflict = True
             form.add_error(None, f"{exc.message} Your changes are below, not saved; reload to see the current ones.")
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Saved.")
             return redirect("channel-detail", pk=channel.pk)

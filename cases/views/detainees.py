@@ -13,7 +13,7 @@ from cases.api.pagination import page_size_of, paginate
 from cases.api.problems import BadQuery
 from cases.choices import Status, allowed_next_statuses
 from cases.filters import DetaineeFilter
-from cases.forms import DetaineeForm, NameVariantFormSet, StatusChangeForm
+from cases.forms import DetaineeForm, NameVariantFormSet, StatusChangeForm, add_service_errors
 from cases.history import history_entries
 from cases.models import Citizenship, Detainee, NameVariant, NegotiationChannel
 from cases.selectors import Viewer, detainees_visible, status_changes_of
@@ -119,8 +119,7 @@ def detainee_record_status(request, pk):
                 correction_reason=data.get("correction_reason", ""),
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         except Conflict as exc:
             visible = exc.field in form.fields and not form.fields[exc.field].widget.is_hidden
             form.add_error(exc.field if visible else None, exc.message)
@@ -145,11 +144,6 @@ def _variants(formset) -> list[NameVariantInput]:
     ]
 
 
-def _apply_service_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 @require_http_methods(["GET", "POST"])
 @permission_required("cases.add_detainee", raise_exception=True)
 def detainee_new(request):
@@ -161,7 +155,7 @@ def detainee_new(request):
         try:
             detainee = detainee_create(actor=request.user, name_variants=_variants(formset), **data)
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Created {detainee.case_ref}.")
             return redirect("detainee-detail", pk=detainee.pk)
@@ -219,7 +213,7 @@ def detainee_edit(request, pk):
             form.data["version"] = detainee.version
             form.is_valid()
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Saved {detainee.case_ref}.")
             return redirect("detainee-detail", pk=detainee.pk)
