@@ -23,18 +23,14 @@ from cases.services.detainees import detainee_create
 from cases.services.partners import partner_ensure
 from cases.services.status_changes import status_change_record
 from cases.services.tokens import token_issue, token_revoke
+from tests.api_helpers import assert_problem, bearer
 
 pytestmark = pytest.mark.django_db
 
 ABDUCTED = datetime(2023, 10, 7, 4, 0, tzinfo=UTC)
-PROBLEM = "application/problem+json"
 
 
 # --- helpers ---------------------------------------------------------------------------------------
-
-
-def bearer(token: str) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
 def send(client: Client, method: str, path: str, token: str | None = None, body=None, **extra):
@@ -47,16 +43,6 @@ def send(client: Client, method: str, path: str, token: str | None = None, body=
 
 def error_fields(body: dict) -> set[str]:
     return {error["field"] for error in body.get("errors", [])}
-
-
-def assert_problem(response, status: int) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].split(";")[0].strip() == PROBLEM
-    body = response.json()
-    assert body["status"] == status
-    for member in ("type", "title", "detail"):
-        assert isinstance(body[member], str) and body[member], member
-    return body
 
 
 def token_for(**owner) -> str:

@@ -21,32 +21,18 @@ from cases.services.detainees import detainee_create, detainee_update
 from cases.services.partners import partner_ensure
 from cases.services.status_changes import status_change_record
 from cases.services.tokens import token_issue
+from tests.api_helpers import assert_problem, bearer
 
 ABDUCTED = datetime(2023, 10, 7, 4, 0, tzinfo=UTC)
-PROBLEM = "application/problem+json"
 
 
 # --- helpers ---------------------------------------------------------------------------------------
-
-
-def bearer(token: str) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
 def write(client: Client, method: str, path: str, token: str, body, **extra):
     return getattr(client, method)(
         path, data=json.dumps(body), content_type="application/json", **bearer(token), **extra
     )
-
-
-def assert_problem(response, status: int) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].split(";")[0].strip() == PROBLEM
-    body = response.json()
-    assert body["status"] == status
-    for member in ("type", "title", "detail"):
-        assert isinstance(body[member], str) and body[member], member
-    return body
 
 
 def etag_of(response) -> str:

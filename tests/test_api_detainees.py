@@ -25,11 +25,11 @@ from cases.services.detainees import NameVariantInput, detainee_create, detainee
 from cases.services.partners import partner_ensure
 from cases.services.status_changes import status_change_record
 from cases.services.tokens import token_issue
+from tests.api_helpers import assert_names, assert_problem, bearer
 
 pytestmark = pytest.mark.django_db
 
 ABDUCTED = datetime(2023, 10, 7, 4, 0, tzinfo=UTC)
-PROBLEM = "application/problem+json"
 LIST = "/api/v1/detainees/"
 DETAINEE_FIELDS = {
     "id",
@@ -53,24 +53,10 @@ DETAINEE_FIELDS = {
 # --- helpers ---------------------------------------------------------------------------------------
 
 
-def bearer(token: str) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-
-
 def write(client: Client, method: str, path: str, token: str, body, **extra):
     return getattr(client, method)(
         path, data=json.dumps(body), content_type="application/json", **bearer(token), **extra
     )
-
-
-def assert_problem(response, status: int) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].split(";")[0].strip() == PROBLEM
-    body = response.json()
-    assert body["status"] == status
-    for member in ("type", "title", "detail"):
-        assert isinstance(body[member], str) and body[member], member
-    return body
 
 
 def names_field(body: dict, field: str) -> bool:
@@ -80,12 +66,6 @@ def names_field(body: dict, field: str) -> bool:
         if name == field or name.startswith((f"{field}.", f"{field}[")):
             return True
     return re.search(rf"\b{re.escape(field)}\b", body.get("detail", "")) is not None
-
-
-def assert_names(response, status: int, field: str) -> dict:
-    body = assert_problem(response, status)
-    assert names_field(body, field), body
-    return body
 
 
 def parse_time(value: str) -> datetime:

@@ -21,11 +21,11 @@ from cases.services.detainees import detainee_create
 from cases.services.partners import partner_ensure
 from cases.services.status_changes import status_change_record
 from cases.services.tokens import token_issue
+from tests.api_helpers import assert_problem, bearer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ABDUCTED = datetime(2023, 10, 7, 4, 0, tzinfo=UTC)
-PROBLEM = "application/problem+json"
 FEED = "/api/v1/changes/"
 EVENT_TYPES = {"detainee.created", "detainee.updated", "detainee.status_changed", "channel.updated"}
 
@@ -33,22 +33,8 @@ EVENT_TYPES = {"detainee.created", "detainee.updated", "detainee.status_changed"
 # --- helpers ---------------------------------------------------------------------------------------
 
 
-def bearer(token: str) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-
-
 def write(client: Client, method: str, path: str, token: str, body):
     return getattr(client, method)(path, data=json.dumps(body), content_type="application/json", **bearer(token))
-
-
-def assert_problem(response, status: int) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].split(";")[0].strip() == PROBLEM
-    body = response.json()
-    assert body["status"] == status
-    for member in ("type", "title", "detail"):
-        assert isinstance(body[member], str) and body[member], member
-    return body
 
 
 def names_field(body: dict, field: str) -> bool:

@@ -4,7 +4,6 @@ DESIGN.md "Status lifecycle" and `POST/GET /api/v1/detainees/{id}/status-changes
 """
 
 import json
-import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,11 +17,11 @@ from cases.services.detainees import detainee_create
 from cases.services.partners import partner_ensure
 from cases.services.status_changes import status_change_record
 from cases.services.tokens import token_issue
+from tests.api_helpers import assert_names, assert_problem, bearer
 
 pytestmark = pytest.mark.django_db
 
 ABDUCTED = datetime(2023, 10, 7, 4, 0, tzinfo=UTC)
-PROBLEM = "application/problem+json"
 CHANGE_FIELDS = {
     "id",
     "from_status",
@@ -42,34 +41,6 @@ ALLOWED_FROM_MISSING = ["held", "release_pending", "released", "rescued", "escap
 
 
 # --- helpers ---------------------------------------------------------------------------------------
-
-
-def bearer(token: str) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-
-
-def assert_problem(response, status: int) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].split(";")[0].strip() == PROBLEM
-    body = response.json()
-    assert body["status"] == status
-    for member in ("type", "title", "detail"):
-        assert isinstance(body[member], str) and body[member], member
-    return body
-
-
-def names_field(body: dict, field: str) -> bool:
-    for error in body.get("errors", []):
-        name = error.get("field", "")
-        if name == field or name.startswith((f"{field}.", f"{field}[")):
-            return True
-    return re.search(rf"\b{re.escape(field)}\b", body.get("detail", "")) is not None
-
-
-def assert_names(response, status: int, field: str) -> dict:
-    body = assert_problem(response, status)
-    assert names_field(body, field), body
-    return body
 
 
 def parse_time(value: str) -> datetime:
