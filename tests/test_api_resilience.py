@@ -41,3 +41,22 @@ def test_redis_down_the_api_still_answers(client, token, settings):
         }
     }
     assert {get(client, token).status_code for _ in range(5)} == {200}  # limits fail open
+
+
+def test_changes_made_with_a_token_name_it_in_the_field_history(client, officer):
+    from cases.models import ApiToken
+    from cases.services.detainees import detainee_create
+
+    token_row, token = token_issue(user=officer)
+    detainee = detainee_create(full_name="Roman Gromov", actor=officer)
+    response = client.patch(
+        f"/api/v1/detainees/{detainee.pk}/",
+        {"abduction_place": "Kfar Rimon"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 200
+    latest = detainee.history.order_by("-history_id").first()
+    assert latest.abduction_place == "Kfar Rimon"
+    assert latest.history_user == officer
+    assert latest.history_api_token_id == token_row.pk == ApiToken.objects.get().pk
