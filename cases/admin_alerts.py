@@ -5,8 +5,9 @@ from django.db import transaction
 
 from cases.alerts.delivery import delivery_retry
 from cases.choices import DeliveryStatus
-from cases.models import Delivery, DeliveryAttempt, Event, Subscription, WebhookEndpoint
+from cases.models import ApiToken, Delivery, DeliveryAttempt, Event, Subscription, WebhookEndpoint
 from cases.services.partners import webhook_secret_generate
+from cases.services.tokens import token_revoke
 from cases.tasks import delivery_attempt
 
 
@@ -85,3 +86,27 @@ class EventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class SubscriptionAdmin(admin.ModelAdmin):
     list_display = ["user", "kind", "value", "by_email", "in_app"]
     list_filter = ["kind"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued with `manage.py issue_token` (shown once); here admins see and revoke them."""
+
+    list_display = ["prefix", "name", "user", "partner", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    list_filter = ["partner", "revoked_at"]
+    search_fields = ["prefix", "name", "user__username", "partner__name"]
+    fields = ["prefix", "name", "user", "partner", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Revoke the selected tokens", permissions=["change"])
+    def revoke(self, request, queryset):
+        for token in queryset.filter(revoked_at__isnull=True):
+            token_revoke(token=token)
+        self.message_user(request, "Revoked. Calls with those tokens now answer 401.")

@@ -44,7 +44,17 @@ def release_days() -> list[Bar]:
         .annotate(n=Count("pk"))
         .order_by("day")
     )
-    return [Bar(day.isoformat(), n, "/detainees/?status=released") for day, n in rows]
+    counts = dict(rows)
+    if not counts:
+        return []
+    # Every day between the first and the last release, so a line's gaps are to scale.
+    first, last = min(counts), max(counts)
+    days = (
+        [first + timedelta(days=i) for i in range((last - first).days + 1)]
+        if (last - first).days <= 400
+        else sorted(counts)
+    )
+    return [Bar(day.isoformat(), counts.get(day, 0), "/detainees/?status=released") for day in days]
 
 
 def captivity_bars() -> list[Bar]:

@@ -6,8 +6,17 @@ from datetime import UTC
 from django import forms
 from django.core.exceptions import ValidationError
 
-from cases.choices import ChannelEventKind, ChannelStatus, Confidence, Script, Sex, Status, SubscriptionKind
-from cases.models import NegotiationChannel
+from cases.choices import (
+    ChannelEventKind,
+    ChannelRole,
+    ChannelStatus,
+    Confidence,
+    Script,
+    Sex,
+    Status,
+    SubscriptionKind,
+)
+from cases.models import Detainee, NegotiationChannel
 from cases.services.partners import nationalities_parse
 
 UTC_HELP = "UTC, as on every page of this system."
@@ -127,6 +136,20 @@ class ChannelEventForm(forms.Form):
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
     source = forms.CharField(max_length=500)
     source_url = forms.URLField(max_length=1000, required=False, label="Source URL")
+
+
+class ChannelMemberForm(forms.Form):
+    case_ref = forms.CharField(max_length=20, label="Case reference", help_text="e.g. HC-000123")
+    role = forms.ChoiceField(choices=ChannelRole.choices)
+    source = forms.CharField(max_length=500, required=False)
+
+    def clean_case_ref(self):
+        ref = self.cleaned_data["case_ref"].strip().upper()
+        detainee = Detainee.objects.filter(case_ref=ref).first()
+        if detainee is None:
+            raise ValidationError(f"No case {ref}.")
+        self.detainee = detainee
+        return ref
 
 
 class SubscriptionForm(forms.Form):

@@ -41,6 +41,7 @@ ROLE_PERMISSIONS[Role.ADMIN] = (
     # Alert plumbing: partners' webhooks, and the deliveries an admin watches and retries.
     | {"cases.view_webhookendpoint", "cases.add_webhookendpoint", "cases.change_webhookendpoint"}
     | {"cases.view_delivery", "cases.retry_delivery", "cases.view_deliveryattempt", "cases.view_event"}
+    | {"cases.view_apitoken", "cases.change_apitoken"}
 )
 
 

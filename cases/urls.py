@@ -16,6 +16,12 @@ urlpatterns = [
     path("channels/<uuid:pk>/", channels.channel_detail, name="channel-detail"),
     path("channels/<uuid:pk>/edit/", channels.channel_edit, name="channel-edit"),
     path("channels/<uuid:pk>/log/", channels.channel_add_event, name="channel-add-event"),
+    path("channels/<uuid:pk>/members/", channels.channel_link_member, name="channel-link-member"),
+    path(
+        "channels/<uuid:pk>/members/<int:membership_id>/delete/",
+        channels.channel_unlink_member,
+        name="channel-unlink-member",
+    ),
     path("notifications/", alerts.notification_list, name="notifications"),
     path("notifications/read/", alerts.notification_mark_read, name="notifications-read"),
     path("subscriptions/", alerts.subscription_list, name="subscriptions"),

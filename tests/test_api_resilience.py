@@ -60,3 +60,34 @@ def test_changes_made_with_a_token_name_it_in_the_field_history(client, officer)
     assert latest.abduction_place == "Kfar Rimon"
     assert latest.history_user == officer
     assert latest.history_api_token_id == token_row.pk == ApiToken.objects.get().pk
+
+
+@pytest.mark.parametrize(
+    "query", ["page_size=2&page_size=3", "dual=true&dual=false", "q=a&q=b", "ordering=case_ref&ordering=-case_ref"]
+)
+def test_a_single_valued_parameter_given_twice_is_a_400(client, token, query):
+    response = client.get(f"/api/v1/detainees/?{query}", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == query.split("=")[0]
+
+
+def test_repeatable_filters_may_repeat(client, token):
+    assert get(client, token).status_code == 200
+    response = client.get("/api/v1/detainees/?status=held&status=missing", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 200
+
+
+def test_dates_in_the_future_are_refused(client, officer):
+    from cases.services.detainees import detainee_create
+
+    detainee = detainee_create(full_name="Noam Oren", actor=officer)
+    _, officer_token = token_issue(user=officer)
+    for body in ({"date_of_birth": "2090-01-01"}, {"abducted_at": "2090-01-01T00:00:00Z"}):
+        response = client.patch(
+            f"/api/v1/detainees/{detainee.pk}/",
+            body,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {officer_token}",
+        )
+        assert response.status_code == 400
+        assert response.json()["errors"][0]["field"] == next(iter(body))

@@ -179,3 +179,80 @@ def test_no_page_points_outside(client, admin_user, scenario):
     for path in ("/", "/detainees/", f"/detainees/{detainee.pk}/", "/channels/", "/subscriptions/", "/notifications/"):
         html = client.get(path).content.decode()
         assert "http://" not in html and "https://" not in html, path
+
+
+def test_an_unknown_parameter_shows_nothing_rather_than_everyone(client, analyst, scenario):
+    page = signed_in(client, analyst).get("/detainees/", {"citizenships": "RU"})
+    assert page.status_code == 400 and page.context["rows"] == []
+    assert "Unknown parameter" in page.content.decode() and "citizenships" in page.content.decode()
+    assert client.get("/detainees/export.csv", {"citizenships": "RU"}).status_code == 400
+
+
+def test_officer_links_and_unlinks_a_detainee_on_the_channel_page(client, officer, analyst, scenario):
+    from cases.models import ChannelMembership, Event, NegotiationChannel
+
+    channel = NegotiationChannel.objects.get(mediator_country="EG")
+    detainee = Detainee.objects.exclude(channel_memberships__channel=channel).first()
+    events = Event.objects.filter(channel=channel).count()
+    signed_in(client, officer)
+    response = client.post(
+        f"/channels/{channel.pk}/members/", {"case_ref": detainee.case_ref.lower(), "role": "discussed", "source": "x"}
+    )
+    assert response.status_code == 302
+    link = ChannelMembership.objects.get(channel=channel, detainee=detainee)
+    assert link.role == "discussed" and Event.objects.filter(channel=channel).count() == events + 1
+    again = client.post(f"/channels/{channel.pk}/members/", {"case_ref": detainee.case_ref, "role": "discussed"})
+    assert again.status_code == 400 and "already linked" in again.content.decode()
+    unknown = client.post(f"/channels/{channel.pk}/members/", {"case_ref": "HC-999999", "role": "discussed"})
+    assert unknown.status_code == 400 and "No case HC-999999" in unknown.content.decode()
+    assert client.post(f"/channels/{channel.pk}/members/{link.pk}/delete/").status_code == 302
+    assert not ChannelMembership.objects.filter(pk=link.pk).exists()
+
+    signed_in(client, analyst)
+    forbidden = client.post(f"/channels/{channel.pk}/members/", {"case_ref": detainee.case_ref, "role": "discussed"})
+    assert forbidden.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("kind", "typed", "stored"),
+    [("nationality", "Russia", "RU"), ("nationality", "ru", "RU"), ("status", "Release pending", "release_pending")],
+)
+def test_subscriptions_accept_what_people_type(client, analyst, kind, typed, stored):
+    analyst.email = "analyst@cell.example"
+    analyst.save()
+    response = signed_in(client, analyst).post(
+        "/subscriptions/", {"kind": kind, "value": typed, "by_email": "on", "in_app": "on"}
+    )
+    assert response.status_code == 302
+    assert analyst.subscriptions.get().value == stored
+    duplicate = client.post("/subscriptions/", {"kind": kind, "value": typed, "in_app": "on"})
+    assert duplicate.status_code == 400 and "already subscribed" in duplicate.content.decode()
+
+
+def test_a_channel_subscription_by_part_of_its_name(client, analyst, scenario):
+    from cases.models import NegotiationChannel
+
+    response = signed_in(client, analyst).post("/subscriptions/", {"kind": "channel", "value": "qatar", "in_app": "on"})
+    assert response.status_code == 302
+    assert analyst.subscriptions.get().value == str(NegotiationChannel.objects.get(mediator_country="QA").pk)
+
+
+def test_admins_revoke_tokens_in_the_admin(client, admin_user, officer):
+    from cases.models import ApiToken
+    from cases.services.tokens import token_issue
+
+    token_row, token = token_issue(user=officer)
+    api = client.get("/api/v1/detainees/", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert api.status_code == 200
+    signed_in(client, admin_user)
+    listing = client.get("/admin/cases/apitoken/")
+    assert listing.status_code == 200 and token_row.prefix in listing.content.decode()
+    assert token not in listing.content.decode()
+    client.post("/admin/cases/apitoken/", {"action": "revoke", "_selected_action": [token_row.pk]})
+    assert ApiToken.objects.get().revoked_at is not None
+    client.logout()
+    assert client.get("/api/v1/detainees/", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+
+
+def test_healthz_answers_head(client):
+    assert client.head("/healthz").status_code == 200

@@ -72,8 +72,19 @@ def acting_token(request):
     return token if isinstance(token, ApiToken) else None
 
 
+# Parameters that may be repeated (each value adds to the list); any other given twice is a 400.
+LIST_PARAMETERS = frozenset({"citizenship", "citizenship_all", "status"})
+
+
 def check_parameters(request, allowed: set[str] | frozenset[str]) -> None:
     """Unknown query parameters are a 400: a typo such as `citizenships=RU` must not return everyone."""
+    repeated = sorted(
+        name
+        for name in request.query_params
+        if name not in LIST_PARAMETERS and len(request.query_params.getlist(name)) > 1
+    )
+    if repeated:
+        raise BadQuery({name: ["Give this parameter once."] for name in repeated})
     unknown = sorted(set(request.query_params) - set(allowed))
     if unknown:
         raise BadQuery(
@@ -318,7 +329,11 @@ class ChannelListView(ApiView):
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         channel = channel_create(actor=acting_user(request), members=fields.pop("members", None), **fields)
-        return Response(ChannelSerializer(channel_with_members(channel, viewer)).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ChannelSerializer(channel_with_members(channel, viewer)).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": f"/api/v1/channels/{channel.pk}/", "ETag": channel_etag(channel, viewer)},
+        )
 
 
 class ChannelDetailView(ApiView):

@@ -116,7 +116,36 @@ def channel_event_record(
     entry.full_clean(exclude=["channel", "recorded_by"])
     entry._history_user = actor
     entry.save()
-    channel.version += 1
-    channel.save(update_fields=["version", "updated_at"])
-    channel_record_edit(channel=channel, actor=actor, previous_status=channel.status, changed=["log"])
+    _touch(channel, actor, "log")
     return entry
+
+
+@transaction.atomic
+def channel_member_link(
+    *, channel_id: UUID, detainee_id: UUID, role: str, actor: User | None, source: str = ""
+) -> None:
+    """Link a detainee to a channel in a role (requested, discussed, released_through)."""
+    channel = NegotiationChannel.objects.select_for_update().get(pk=channel_id)
+    membership = ChannelMembership(channel=channel, detainee_id=detainee_id, role=role, source=source.strip())
+    membership.full_clean(exclude=["channel", "detainee"], validate_constraints=False)
+    if ChannelMembership.objects.filter(channel=channel, detainee_id=detainee_id, role=role).exists():
+        raise ValidationError({"role": "This detainee is already linked to the channel in this role."})
+    membership._history_user = actor
+    membership.save()
+    _touch(channel, actor, "members")
+
+
+@transaction.atomic
+def channel_member_unlink(*, channel_id: UUID, membership_id: int, actor: User | None) -> bool:
+    channel = NegotiationChannel.objects.select_for_update().get(pk=channel_id)
+    deleted = ChannelMembership.objects.filter(channel=channel, pk=membership_id).delete()[0] > 0
+    if deleted:
+        _touch(channel, actor, "members")
+    return deleted
+
+
+def _touch(channel: NegotiationChannel, actor: User | None, what: str) -> None:
+    channel.version += 1
+    channel._history_user = actor
+    channel.save(update_fields=["version", "updated_at"])
+    channel_record_edit(channel=channel, actor=actor, previous_status=channel.status, changed=[what])

@@ -17,14 +17,16 @@ def _resolve(kind: str, raw: str) -> str:
     """The stored value for what a person typed: a code, a status, or an object's id."""
     text = raw.strip()
     if kind == SubscriptionKind.NATIONALITY:
-        code = text.upper()
-        if code not in countries:
-            raise ValidationError({"value": f"{text!r} is not an ISO 3166-1 alpha-2 country code."})
+        code = text.upper() if text.upper() in countries else countries.by_name(text, insensitive=True)
+        if not code:
+            raise ValidationError({"value": f"{text!r} is neither a country code (RU) nor a country name (Russia)."})
         return code
     if kind == SubscriptionKind.STATUS:
-        if text not in Status.values:
-            raise ValidationError({"value": f"Not a status. Statuses: {', '.join(Status.values)}."})
-        return text
+        wanted = text.lower().replace(" ", "_")
+        for value, label in Status.choices:
+            if wanted in (value, str(label).lower().replace(" ", "_")):
+                return value
+        raise ValidationError({"value": f"Not a status. Statuses: {', '.join(str(label) for label in Status.labels)}."})
     model, by_name = (
         (Detainee, "case_ref__iexact")
         if kind == SubscriptionKind.DETAINEE
@@ -37,6 +39,10 @@ def _resolve(kind: str, raw: str) -> str:
     with contextlib.suppress(ValueError):  # not an id: the name or case reference alone
         match |= Q(pk=uuid.UUID(text))
     found = model.objects.filter(match).values_list("pk", flat=True).first()
+    if found is None and kind == SubscriptionKind.CHANNEL:
+        # A unique part of a channel's name is enough ("Qatar", "Moscow").
+        candidates = list(model.objects.filter(name__icontains=text).values_list("pk", flat=True)[:2])
+        found = candidates[0] if len(candidates) == 1 else None
     if found is None:
         what = "case reference" if kind == SubscriptionKind.DETAINEE else "channel"
         raise ValidationError({"value": f"No {what} matches {text!r}."})
@@ -50,7 +56,7 @@ def subscription_create(*, user: User, kind: str, value: str, by_email: bool, in
     if by_email and not user.email:
         raise ValidationError({"by_email": "Your account has no email address; ask an admin to add one."})
     subscription = Subscription(user=user, kind=kind, value=_resolve(kind, value), by_email=by_email, in_app=in_app)
-    subscription.full_clean(validate_unique=False)
+    subscription.full_clean(validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             subscription.save()

@@ -7,10 +7,17 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.forms import ChannelEventForm, ChannelForm, add_service_errors
+from cases.forms import ChannelEventForm, ChannelForm, ChannelMemberForm, add_service_errors
 from cases.models import NegotiationChannel
 from cases.selectors import Viewer, channel_events_of, channel_memberships_visible, channels_visible
-from cases.services.channels import EDITABLE_FIELDS, channel_create, channel_event_record, channel_update
+from cases.services.channels import (
+    EDITABLE_FIELDS,
+    channel_create,
+    channel_event_record,
+    channel_member_link,
+    channel_member_unlink,
+    channel_update,
+)
 from cases.services.errors import StaleVersion
 
 
@@ -20,10 +27,22 @@ def channel_list(request):
     return render(request, "cases/channel_list.html", {"channels": channels})
 
 
-def _detail(request, channel, event_form=None, status=200):
+def _members(request, channel) -> list[dict]:
+    """One row per detainee, with all their roles in the channel."""
+    rows: dict = {}
+    for m in channel_memberships_visible(Viewer(user=request.user)).filter(channel=channel):
+        row = rows.setdefault(m.detainee_id, {"detainee": m.detainee, "links": []})
+        row["links"].append(m)
+    return list(rows.values())
+
+
+def _detail(request, channel, event_form=None, member_form=None, status=200):
+    may_link = request.user.has_perm("cases.add_channelmembership")
     context = {
         "channel": channel,
-        "members": channel_memberships_visible(Viewer(user=request.user)).filter(channel=channel),
+        "members": _members(request, channel),
+        "member_form": member_form if member_form is not None else (ChannelMemberForm() if may_link else None),
+        "may_unlink": request.user.has_perm("cases.delete_channelmembership"),
         "log": channel_events_of(channel).select_related("recorded_by"),
         "event_form": event_form
         if event_form is not None
@@ -52,6 +71,37 @@ def channel_add_event(request, pk):
             messages.success(request, "Added to the channel's log.")
             return redirect("channel-detail", pk=channel.pk)
     return _detail(request, channel, form, status=400)
+
+
+@require_POST
+@permission_required("cases.add_channelmembership", raise_exception=True)
+def channel_link_member(request, pk):
+    channel = get_object_or_404(channels_visible(Viewer(user=request.user)), pk=pk)
+    form = ChannelMemberForm(request.POST)
+    if form.is_valid():
+        try:
+            channel_member_link(
+                channel_id=channel.pk,
+                detainee_id=form.detainee.pk,
+                role=form.cleaned_data["role"],
+                source=form.cleaned_data["source"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Linked {form.detainee.case_ref} ({form.cleaned_data['role']}).")
+            return redirect("channel-detail", pk=channel.pk)
+    return _detail(request, channel, member_form=form, status=400)
+
+
+@require_POST
+@permission_required("cases.delete_channelmembership", raise_exception=True)
+def channel_unlink_member(request, pk, membership_id):
+    channel = get_object_or_404(channels_visible(Viewer(user=request.user)), pk=pk)
+    if channel_member_unlink(channel_id=channel.pk, membership_id=membership_id, actor=request.user):
+        messages.success(request, "Link removed.")
+    return redirect("channel-detail", pk=channel.pk)
 
 
 @require_http_methods(["GET", "POST"])

@@ -12,7 +12,7 @@ from cases.api.documents import DETAINEE_COLUMNS, detainee_documents
 from cases.api.pagination import page_size_of, paginate
 from cases.api.problems import BadQuery
 from cases.choices import Status, allowed_next_statuses
-from cases.filters import DetaineeFilter
+from cases.filters import FILTER_PARAMETERS, DetaineeFilter
 from cases.forms import DetaineeForm, NameVariantFormSet, StatusChangeForm, add_service_errors
 from cases.history import history_entries
 from cases.models import Citizenship, Detainee, NameVariant, NegotiationChannel
@@ -28,6 +28,14 @@ def viewer_for(request) -> Viewer:
     return Viewer(user=request.user)
 
 
+LIST_PARAMETERS = FILTER_PARAMETERS | {"cursor", "page_size"}
+
+
+def unknown_parameters(request) -> list[str]:
+    """Parameters the list does not know: refused, like the API, so a typo never shows everyone."""
+    return sorted(set(request.GET) - LIST_PARAMETERS)
+
+
 def detainee_list(request):
     viewer = viewer_for(request)
     filterset = DetaineeFilter(request.GET, queryset=detainees_visible(viewer))
@@ -38,8 +46,10 @@ def detainee_list(request):
         "channels": NegotiationChannel.objects.order_by("name").values_list("pk", "name"),
         "ordering": request.GET.get("ordering", "case_ref"),
     }
-    if not filterset.is_valid():
-        return render(request, "cases/detainee_list.html", context | {"rows": [], "errors": True}, status=400)
+    unknown = unknown_parameters(request)
+    if unknown or not filterset.is_valid():
+        context |= {"rows": [], "errors": True, "unknown": unknown}
+        return render(request, "cases/detainee_list.html", context, status=400)
     try:
         page_size = page_size_of(request, LIST_PAGE_SIZE)
         page = paginate(filterset.qs.only(*DETAINEE_COLUMNS), request, filterset.sort_spec, page_size, absolute=False)

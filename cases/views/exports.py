@@ -11,7 +11,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from cases.api.documents import DETAINEE_COLUMNS, detainee_documents
-from cases.filters import DetaineeFilter
+from cases.filters import FILTER_PARAMETERS, DetaineeFilter
 from cases.models import Detainee
 from cases.selectors import Viewer, detainees_visible
 
@@ -36,7 +36,7 @@ CHUNK = 2000
 def _rows(request) -> Iterator[list[str]] | None:
     viewer = Viewer(user=request.user)
     filterset = DetaineeFilter(request.GET, queryset=detainees_visible(viewer))
-    if not filterset.is_valid():
+    if set(request.GET) - FILTER_PARAMETERS or not filterset.is_valid():
         return None
     order = [f"{'-' if desc else ''}{column}" for column, desc in filterset.sort_spec]
     queryset = filterset.qs.only(*DETAINEE_COLUMNS).order_by(*order)

@@ -11,7 +11,7 @@ def dashboard(request):
     charts = [
         ("status", "Cases by current status", "Cases", figures["status"]),
         ("nationality", "Cases by citizenship (a dual citizen counts under each)", "Cases", figures["nationality"]),
-        ("releases", "Releases per day", "Released", figures["releases"]),
+        ("releases", "Releases per day (a day opens the list of everyone released)", "Released", figures["releases"]),
         (
             "captivity",
             "Mean days in captivity, dual versus single nationals (freed: until release; held or missing: until today)",
