@@ -92,7 +92,7 @@ class DetaineeAdmin(SimpleHistoryAdmin):
         super().save_related(request, form, formsets, change)
         detainee_refresh_derived(detainee=form.instance)
         changed = list(form.changed_data) + [formset.prefix for formset in formsets if formset.has_changed()]
-        detainee_announce(detainee=form.instance, created=not change, changed=changed)
+        detainee_announce(detainee=form.instance, created=not change, changed=changed, actor=request.user)
 
 
 @admin.register(NegotiationChannel)

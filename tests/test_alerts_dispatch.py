@@ -197,3 +197,12 @@ def test_add_webhook_refuses_unknown_partners_and_unsafe_urls(settings):
         call_command("add_webhook", "--partner", "Desk", "--url", "https://127.0.0.1/")
     with pytest.raises(CommandError, match="ISO 3166"):
         call_command("add_webhook", "--partner", "New", "--url", "https://93.184.216.34/", "--nationalities", "XX")
+
+
+def test_nobody_is_alerted_to_their_own_change(people, officer, analyst):
+    for user in (officer, analyst):
+        Subscription.objects.create(user=user, kind="nationality", value="RU", by_email=False, in_app=True)
+    status_change_record(detainee_id=people["ru_il"].pk, to_status=Status.HELD, source="Statement", actor=officer)
+    event = dispatch_latest(EventType.DETAINEE_STATUS_CHANGED)
+    assert event.actor == officer
+    assert list(Notification.objects.filter(event=event).values_list("user__username", flat=True)) == ["analyst"]

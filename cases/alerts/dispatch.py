@@ -41,7 +41,10 @@ def matching_subscriptions(event: Event, countries: set[str]):
         match |= Q(kind=SubscriptionKind.DETAINEE, value=str(event.detainee_id))
     if event.type == EventType.DETAINEE_STATUS_CHANGED:
         match |= Q(kind=SubscriptionKind.STATUS, value=event.data["status_change"]["to_status"])
-    return Subscription.objects.filter(match, user__is_active=True).select_related("user")
+    subscriptions = Subscription.objects.filter(match, user__is_active=True).select_related("user")
+    if event.actor_id:
+        subscriptions = subscriptions.exclude(user_id=event.actor_id)  # nobody is alerted to their own change
+    return subscriptions
 
 
 def endpoints_in_scope(countries: set[str]) -> list[WebhookEndpoint]:

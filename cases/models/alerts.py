@@ -46,6 +46,10 @@ class Event(models.Model):
         NegotiationChannel, on_delete=models.PROTECT, null=True, blank=True, related_name="events_emitted"
     )
     data = models.JSONField(_("data"), default=dict)
+    # Who made the change: they are not alerted about their own action.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
 
     class Meta:

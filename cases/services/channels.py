@@ -25,6 +25,7 @@ def channel_record_edit(
     event_emit(
         type=EventType.CHANNEL_UPDATED,
         channel=channel,
+        actor=actor,
         data={
             "channel": channel_summary(channel),
             "previous_status": previous_status,

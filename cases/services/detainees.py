@@ -82,12 +82,19 @@ def _replace_name_variants(detainee: Detainee, variants: list[NameVariantInput])
         row.save()
 
 
-def detainee_announce(*, detainee: Detainee, created: bool, changed: list[str] | None = None) -> None:
+def detainee_announce(
+    *, detainee: Detainee, created: bool, changed: list[str] | None = None, actor: User | None = None
+) -> None:
     """Emit the event for a detainee that was just created or edited (in the same transaction)."""
     data = {"detainee": detainee_summary(detainee)}
     if not created:
         data["changed"] = sorted(changed or [])
-    event_emit(type=EventType.DETAINEE_CREATED if created else EventType.DETAINEE_UPDATED, detainee=detainee, data=data)
+    event_emit(
+        type=EventType.DETAINEE_CREATED if created else EventType.DETAINEE_UPDATED,
+        detainee=detainee,
+        data=data,
+        actor=actor,
+    )
 
 
 @transaction.atomic
@@ -121,7 +128,7 @@ def detainee_create(
     _replace_citizenships(detainee, list(citizenships or []), citizenship_source)
     _replace_name_variants(detainee, list(name_variants or []))
     detainee_refresh_derived(detainee=detainee)
-    detainee_announce(detainee=detainee, created=True)
+    detainee_announce(detainee=detainee, created=True, actor=actor)
     return detainee
 
 
@@ -179,4 +186,4 @@ def detainee_record_edit(*, detainee: Detainee, actor: User | None, changed: lis
     detainee._history_user = actor
     detainee.save()
     detainee_refresh_derived(detainee=detainee)
-    detainee_announce(detainee=detainee, created=False, changed=changed)
+    detainee_announce(detainee=detainee, created=False, changed=changed, actor=actor)

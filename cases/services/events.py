@@ -5,7 +5,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Detainee, Event, NegotiationChannel
+from cases.models import Detainee, Event, NegotiationChannel, User
 from cases.queue import send_after_commit
 
 
@@ -37,6 +37,7 @@ def event_emit(
     detainee: Detainee | None = None,
     channel: NegotiationChannel | None = None,
     data: dict[str, Any],
+    actor: User | None = None,
 ) -> Event:
     """Record an event inside the caller's transaction; it is handed to the workers once that commits."""
     if not transaction.get_connection().in_atomic_block:
@@ -50,6 +51,7 @@ def event_emit(
         detainee=detainee,
         channel=channel,
         data=data,
+        actor=actor if actor is not None and actor.pk else None,
     )
     from cases.tasks import event_dispatch
 

@@ -154,6 +154,7 @@ def status_change_record(
         type=EventType.DETAINEE_STATUS_CHANGED,
         detainee=detainee,
         channel=channel,
+        actor=actor,
         data={
             "detainee": detainee_summary(detainee),
             "status_change": status_change_payload(change),
