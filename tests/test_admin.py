@@ -194,3 +194,20 @@ def test_admins_see_dead_deliveries_and_retry_them(admin_client, settings):
 def test_officers_cannot_retry_deliveries(client, officer):
     client.login(username=officer.username, password=PASSWORD)
     assert client.get("/admin/cases/delivery/").status_code == 302
+
+
+def test_the_admin_refuses_dates_that_cannot_be_true(admin_client):
+    data = {
+        "full_name": "Ayelet Kedem",
+        "sex": "female",
+        "abducted_at_0": "2090-01-01",
+        "abducted_at_1": "00:00:00",
+        **inline_management("citizenships"),
+        **inline_management("name_variants"),
+        **inline_management("channel_memberships"),
+        **inline_management("status_changes"),
+    }
+    response = admin_client.post("/admin/cases/detainee/add/", data)
+    assert response.status_code == 200
+    assert "cannot be in the future" in response.content.decode()
+    assert not Detainee.objects.filter(full_name="Ayelet Kedem").exists()

@@ -256,3 +256,16 @@ def test_admins_revoke_tokens_in_the_admin(client, admin_user, officer):
 
 def test_healthz_answers_head(client):
     assert client.head("/healthz").status_code == 200
+
+
+def test_a_channel_log_entry_cannot_be_dated_in_the_future(client, officer, scenario):
+    from cases.models import ChannelEvent, NegotiationChannel
+
+    channel = NegotiationChannel.objects.first()
+    before = ChannelEvent.objects.count()
+    response = signed_in(client, officer).post(
+        f"/channels/{channel.pk}/log/",
+        {"kind": "meeting", "occurred_at": "2099-12-31T23:59", "summary": "Planned", "source": "Press report"},
+    )
+    assert response.status_code == 400 and "cannot be dated in the future" in response.content.decode()
+    assert ChannelEvent.objects.count() == before

@@ -1,11 +1,13 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F
 from django.db.models.functions import Length, Upper
 from django.db.models.lookups import Exact
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -86,6 +88,19 @@ class Detainee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_ref} {self.full_name}"
+
+    def clean(self):
+        # Dates that cannot be true, refused wherever the record is saved from (services, admin).
+        now = timezone.now()
+        errors = {}
+        if self.abducted_at and self.abducted_at > now:
+            errors["abducted_at"] = _("The abduction cannot be in the future.")
+        if self.date_of_birth and self.date_of_birth > now.date():
+            errors["date_of_birth"] = _("The date of birth cannot be in the future.")
+        if self.abducted_at and self.date_of_birth and self.abducted_at.date() < self.date_of_birth:
+            errors["abducted_at"] = _("The abduction cannot be before the date of birth.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def citizenship_codes(self) -> list[str]:

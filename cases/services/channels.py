@@ -9,6 +9,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from cases.choices import EventType
 from cases.models import ChannelEvent, ChannelMembership, Detainee, NegotiationChannel, User
@@ -104,6 +105,8 @@ def channel_event_record(
     source_url: str = "",
 ) -> ChannelEvent:
     """Add an entry to a channel's log (a meeting, a list handed over, a release, ...)."""
+    if occurred_at > timezone.now():
+        raise ValidationError({"occurred_at": "A log entry cannot be dated in the future."})
     channel = NegotiationChannel.objects.select_for_update().get(pk=channel_id)
     entry = ChannelEvent(
         channel=channel,

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -34,19 +33,6 @@ def detainee_refresh_derived(*, detainee: Detainee) -> None:
     Detainee.objects.filter(pk=detainee.pk).update(
         search_names=detainee.search_names, citizenship_count=detainee.citizenship_count
     )
-
-
-def _check_dates(detainee: Detainee) -> None:
-    now = timezone.now()
-    errors = {}
-    if detainee.abducted_at and detainee.abducted_at > now:
-        errors["abducted_at"] = "The abduction cannot be in the future."
-    if detainee.date_of_birth and detainee.date_of_birth > now.date():
-        errors["date_of_birth"] = "The date of birth cannot be in the future."
-    if detainee.abducted_at and detainee.date_of_birth and detainee.abducted_at.date() < detainee.date_of_birth:
-        errors["abducted_at"] = "The abduction cannot be before the date of birth."
-    if errors:
-        raise ValidationError(errors)
 
 
 def detainee_prepare_new(*, detainee: Detainee) -> None:
@@ -120,7 +106,6 @@ def detainee_create(
         notes=notes,
         created_by=actor,
     )
-    _check_dates(detainee)
     detainee_prepare_new(detainee=detainee)
     detainee.full_clean()
     detainee._history_user = actor
@@ -171,7 +156,6 @@ def detainee_update(
             changed.append("name_variants")
     if not changed:
         return detainee
-    _check_dates(detainee)
     detainee.full_clean()
     detainee_record_edit(detainee=detainee, actor=actor, changed=changed)
     return detainee
