@@ -269,3 +269,29 @@ def test_a_channel_log_entry_cannot_be_dated_in_the_future(client, officer, scen
     )
     assert response.status_code == 400 and "cannot be dated in the future" in response.content.decode()
     assert ChannelEvent.objects.count() == before
+
+
+def test_the_subscriptions_page_costs_the_same_for_many_subscriptions(client, analyst, scenario):
+    from cases.models import NegotiationChannel, Subscription
+
+    signed_in(client, analyst)
+
+    def subscribe(detainees):
+        for d in detainees:
+            Subscription.objects.get_or_create(user=analyst, kind="detainee", value=str(d.pk))
+        for c in NegotiationChannel.objects.all():
+            Subscription.objects.get_or_create(user=analyst, kind="channel", value=str(c.pk))
+
+    subscribe(Detainee.objects.all()[:2])
+    client.get("/subscriptions/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/subscriptions/")
+    subscribe(Detainee.objects.all()[:20])
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/subscriptions/")
+    assert len(many) == len(few)
+    assert len(page.context["subscriptions"]) == 24
+    shown = {description for _, description in page.context["subscriptions"]}
+    # Described by case reference and name or by channel name, never by a bare id.
+    assert not shown & {s.value for s in Subscription.objects.filter(user=analyst)}
+    assert any(d.startswith("HC-") for d in shown) and "Doha talks (Qatar)" in shown

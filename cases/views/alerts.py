@@ -25,13 +25,17 @@ def notification_mark_read(request):
     return redirect("notifications")
 
 
-def _describe(subscription) -> str:
-    if subscription.kind == "detainee":
-        detainee = Detainee.objects.filter(pk=subscription.value).values_list("case_ref", "full_name").first()
-        return " ".join(detainee) if detainee else subscription.value
-    if subscription.kind == "channel":
-        return NegotiationChannel.objects.filter(pk=subscription.value).values_list("name", flat=True).first() or ""
-    return subscription.value
+def _described(subscriptions) -> list[tuple]:
+    """Each subscription with what it is about, in words: two queries for the whole list."""
+    ids = {kind: [s.value for s in subscriptions if s.kind == kind] for kind in ("detainee", "channel")}
+    names = {
+        str(pk): f"{ref} {name}"
+        for pk, ref, name in Detainee.objects.filter(pk__in=ids["detainee"]).values_list("pk", "case_ref", "full_name")
+    }
+    names |= {
+        str(pk): name for pk, name in NegotiationChannel.objects.filter(pk__in=ids["channel"]).values_list("pk", "name")
+    }
+    return [(s, names.get(s.value, s.value)) for s in subscriptions]
 
 
 @require_http_methods(["GET", "POST"])
@@ -48,7 +52,7 @@ def subscription_list(request):
                 messages.success(request, "Subscribed.")
                 return redirect("subscriptions")
         status = 400
-    subscriptions = [(s, _describe(s)) for s in request.user.subscriptions.order_by("kind", "value")]
+    subscriptions = _described(list(request.user.subscriptions.order_by("kind", "value")))
     return render(request, "cases/subscriptions.html", {"form": form, "subscriptions": subscriptions}, status=status)
 
 
