@@ -86,47 +86,62 @@ def analyst(make_user):
     return make_user(Role.ANALYST)
 
 
-@pytest.fixture
-def redis_conn():
-    return redis_lib.Redis.from_url(settings.REDIS_URL)
-
-
-@pytest.fixture
-def celery_worker_process(redis_conn):
-    """A real Celery worker process on the test broker and the test database."""
+def child_database_url() -> str:
+    """The URL of the database this test runs on (pytest-django's test_ copy), for child processes."""
     from django.db import connection
 
-    env = subprocess_env(
-        DATABASE_URL=settings.DATABASE_URL.rsplit("/", 1)[0] + "/" + connection.settings_dict["NAME"],
-        DJANGO_SETTINGS_MODULE="hostage_tracker.test_settings",
-    )
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "hostage_tracker", "worker", "--pool=solo", "--loglevel=WARNING"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    yield proc
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    return settings.DATABASE_URL.rsplit("/", 1)[0] + "/" + connection.settings_dict["NAME"]
 
 
 def point_celery_at(url: str) -> None:
-    """Make this test process send tasks to `url` (the broker the alert tests own)."""
+    """Make this test process send tasks to `url`, with no connection or producer kept from before.
+
+    kombu keeps producer pools in a process-wide registry keyed by broker URL; one closed while its
+    broker was down answers "Acquire on closed pool" to every later send. So every pool is dropped,
+    and the next send opens fresh connections.
+    """
+    from kombu import pools
+
     from hostage_tracker.celery import app
 
-    app.conf.broker_url = url
+    pools.reset()
     if app._pool is not None:
         app._pool.force_close_all()
     app._pool = None
     if "amqp" in app.__dict__:
         app.amqp._producer_pool = None
+    app.conf.broker_url = url
+
+
+@pytest.fixture(scope="session", autouse=True)
+def suite_owns_its_redis_db():
+    """The suite's Redis database starts and ends empty: no message from an earlier run is consumed
+    by this run's workers (against a fresh database whose ids start at 1 again)."""
+    client = redis_lib.Redis.from_url(os.environ.get("REDIS_URL") or settings.REDIS_URL)
+    client.flushdb()
+    yield
+    client.flushdb()
+
+
+@pytest.fixture(autouse=True)
+def feed_epoch(request):
+    """The feed offset of this cluster, as `migrate` leaves it: a transactional test's flush empties
+    every table, and without the row the first writers of the next test would wait on each other."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+    if not (transactional or (marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from cases.apps import feed_epoch_ensure
+
+    feed_epoch_ensure(apps.get_app_config("cases"))
+
+
+@pytest.fixture
+def redis_conn():
+    return redis_lib.Redis.from_url(settings.REDIS_URL)
 
 
 @pytest.fixture(scope="session")
@@ -138,35 +153,71 @@ def broker(tmp_path_factory):
     broker.stop()
 
 
+class AlertStack:
+    """The processes one test starts on its own broker: workers and beats, all reaped at its end."""
+
+    def __init__(self, broker, logdir: Path):
+        self.broker = broker
+        self.logdir = logdir
+        self.processes = []
+        self.database_url = child_database_url()
+
+    def env(self, extra: dict[str, str]) -> dict[str, str]:
+        from tests.stack import FAST_ALERTS
+
+        return subprocess_env(
+            DATABASE_URL=self.database_url,
+            REDIS_URL=self.broker.url,
+            DJANGO_SETTINGS_MODULE="hostage_tracker.test_settings",
+            **(FAST_ALERTS | extra),
+        )
+
+    def worker(self, *, beat: bool = True, pool: str = "threads", name: str = "worker", wait: bool = True, **extra_env):
+        from tests.stack import Worker
+
+        env = self.env(extra_env)
+        worker = Worker(beat=beat, pool=pool, broker=self.broker, env=env, logdir=self.logdir, name=name)
+        self.processes.append(worker.start())
+        return worker.wait_ready() if wait else worker
+
+    def beat(self, *, name: str = "beat", **extra_env):
+        from tests.stack import Beat
+
+        beat = Beat(broker=self.broker, env=self.env(extra_env), logdir=self.logdir, name=name)
+        self.processes.append(beat.start())
+        return beat.wait_ready()
+
+    def __call__(self, **extra_env):
+        return self.worker(**extra_env)
+
+    def stop_all(self):
+        for process in self.processes:
+            process.stop()
+        self.processes = []
+
+
 @pytest.fixture
 def alert_stack(broker, transactional_db, tmp_path, settings):
-    """A clean broker this test owns, with this process sending to it, and a way to start real workers.
-
-    Workers are stopped before the test's database is flushed.
-    """
-    from django.db import connection
-
-    from tests.stack import Worker
-
+    """A clean broker this test owns, with this process sending to it, and a way to start real workers
+    and beats. Every process is stopped and reaped before the test's database is flushed."""
     if broker.proc is None:
         broker.start()
     broker.flush()
     point_celery_at(broker.url)
     settings.REDIS_URL = broker.url
-    database_url = settings.DATABASE_URL.rsplit("/", 1)[0] + "/" + connection.settings_dict["NAME"]
-    workers = []
-
-    def start_worker(**extra_env) -> "Worker":
-        worker = Worker(broker=broker, database_url=database_url, extra_env=extra_env, logdir=tmp_path).start()
-        workers.append(worker)
-        return worker
-
-    yield start_worker
-    for worker in workers:
-        worker.stop()
+    stack = AlertStack(broker, tmp_path)
+    yield stack
+    stack.stop_all()
     if broker.proc is None:
         broker.start()
+    broker.flush()
     point_celery_at(settings.CELERY_BROKER_URL)
+
+
+@pytest.fixture
+def celery_worker_process(alert_stack):
+    """One real Celery worker process (with its beat) on a broker of the test's own."""
+    return alert_stack.worker()
 
 
 @pytest.fixture

@@ -1,20 +1,25 @@
-"""Real infrastructure the alert tests start and stop themselves: a Redis broker and Celery workers.
+"""Real infrastructure the alert tests start and stop themselves: a Redis broker, Celery workers and
+beats, each a process of its own.
 
 The tests own this Redis (on a free port), so they can stop it to provoke a broker outage without
-touching the machine's own Redis.
+touching the machine's own Redis. Every process a test starts is stopped and reaped before the next
+test begins, and every wait is for a condition, bounded generously: a loaded machine is slow, not
+wrong.
 """
 
+import contextlib
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import redis as redis_lib
 
-from tests.conftest import ROOT, free_port, subprocess_env, wait_for_port
+from tests.conftest import ROOT, free_port, wait_for_port
 
 # Short waits so the fault tests run in seconds; the real schedule is tested on its own.
 FAST_ALERTS = {
@@ -24,6 +29,20 @@ FAST_ALERTS = {
     "ALERT_SWEEP_SECONDS": "0.5",
     "ALERT_SWEEP_GRACE_SECONDS": "0.5",
 }
+# How long a process may take to come up on a loaded two-core machine.
+START_TIMEOUT = 120.0
+
+
+def wait_until(predicate, timeout: float = 90.0, what: str = "condition", interval: float = 0.1):
+    """Poll `predicate` until it returns something truthy; fail after `timeout` seconds, naming `what`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(interval)
 
 
 class Broker:
@@ -53,77 +72,199 @@ class Broker:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        wait_for_port(self.port, timeout=10)
+        wait_for_port(self.port, timeout=30)
+        wait_until(self._answers, timeout=30, what="the test broker to answer PING")
         return self
 
+    def _answers(self) -> bool:
+        try:
+            return bool(redis_lib.Redis.from_url(self.url, socket_timeout=2).ping())
+        except redis_lib.RedisError:
+            return False
+
     def stop(self):
+        """A clean stop (SIGTERM)."""
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
-            self.proc.wait(timeout=10)
+            self.proc.wait(timeout=30)
+        self.proc = None
+
+    def shutdown_nosave(self):
+        """What an operator types: SHUTDOWN NOSAVE, connections dropped at once."""
+        with contextlib.suppress(redis_lib.ConnectionError):  # the server closes the connection as it goes
+            redis_lib.Redis.from_url(self.url).shutdown(nosave=True)
+        self.proc.wait(timeout=30)
+        self.proc = None
+
+    def kill(self):
+        """SIGKILL: the way Redis dies when its machine or the OOM killer takes it."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=30)
         self.proc = None
 
     def flush(self):
         redis_lib.Redis.from_url(self.url).flushall()
 
 
-class Worker:
-    """A Celery worker process (threads pool, with the sweep's beat embedded) on the test database."""
+class _Process:
+    """A Celery process of the app on the test database, in its own process group."""
 
-    def __init__(self, *, broker: Broker, database_url: str, extra_env: dict[str, str], logdir: Path):
-        self.env = subprocess_env(
-            **{
-                "DATABASE_URL": database_url,
-                "REDIS_URL": broker.url,
-                "DJANGO_SETTINGS_MODULE": "hostage_tracker.test_settings",
-                **FAST_ALERTS,
-                **extra_env,
-            }
-        )
+    role = ""
+
+    def __init__(self, *, broker: Broker, env: dict[str, str], logdir: Path, name: str):
+        self.broker = broker
+        self.env = env
         self.logdir = logdir
+        self.name = name
         self.proc = None
+        self.log_path = None
+
+    def command(self) -> list[str]:
+        raise NotImplementedError
 
     def start(self):
-        log = open(self.logdir / f"worker-{time.time_ns()}.log", "w")  # noqa: SIM115 - closed with the process
-        schedule = self.logdir / f"beat-{time.time_ns()}"
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "hostage_tracker",
-                "worker",
-                "--beat",
-                "--pool=threads",
-                "--concurrency=4",
-                "--loglevel=INFO",
-                "-s",
-                str(schedule),
-                "-n",
-                f"test{time.time_ns()}@%h",
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.log_path = log.name
+        self.log_path = self.logdir / f"{self.role}-{self.name}-{time.time_ns()}.log"
+        with open(self.log_path, "w") as log:
+            self.proc = subprocess.Popen(
+                self.command(), cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
         return self
 
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
     def kill(self):
-        """Kill -9: the way a worker dies when its machine does, with no chance to clean up."""
-        if self.proc and self.proc.poll() is None:
+        """Kill -9: the way a process dies when its machine does, with no chance to clean up."""
+        if self.alive():
             os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
+        if self.proc is not None:
+            self.proc.wait(timeout=30)
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
+        if self.alive():
             os.killpg(self.proc.pid, signal.SIGTERM)
             try:
-                self.proc.wait(timeout=15)
+                self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.kill()
+        elif self.proc is not None:
+            self.proc.wait(timeout=30)
+        if self.proc is not None:  # a child left behind in the group (a pool process) goes too
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
 
     def log(self) -> str:
-        return Path(self.log_path).read_text()
+        return Path(self.log_path).read_text(errors="replace") if self.log_path else ""
+
+
+class Worker(_Process):
+    """A Celery worker. With `beat=True` it embeds the beat; `pool="prefork"` is what production runs."""
+
+    role = "worker"
+
+    def __init__(self, *, beat: bool = True, pool: str = "threads", **kwargs):
+        super().__init__(**kwargs)
+        self.beat = beat
+        self.pool = pool
+
+    def command(self) -> list[str]:
+        command = [sys.executable, "-m", "celery", "-A", "hostage_tracker", "worker", f"--pool={self.pool}"]
+        command += ["--concurrency=2" if self.pool == "prefork" else "--concurrency=4"]
+        command += ["--loglevel=INFO", "-n", f"{self.name}-{time.time_ns()}@%h"]
+        if self.beat:
+            command += ["--beat", "-s", str(self.logdir / f"schedule-{self.name}-{time.time_ns()}")]
+        return command
+
+    def wait_ready(self, timeout: float = START_TIMEOUT):
+        wait_until(lambda: " ready." in self.log() or not self.alive(), timeout=timeout, what=f"{self.name} ready")
+        assert self.alive(), f"worker {self.name} exited:\n{self.log()[-3000:]}"
+        return self
+
+
+class Beat(_Process):
+    """A Celery beat of its own, as docker-compose runs it."""
+
+    role = "beat"
+
+    def command(self) -> list[str]:
+        schedule = self.logdir / f"schedule-{self.name}-{time.time_ns()}"
+        return [sys.executable, "-m", "celery", "-A", "hostage_tracker", "beat", "--loglevel=INFO", "-s", str(schedule)]
+
+    def wait_ready(self, timeout: float = START_TIMEOUT):
+        wait_until(lambda: "Sending due task" in self.log() or not self.alive(), timeout=timeout, what="beat sending")
+        assert self.alive(), f"beat {self.name} exited:\n{self.log()[-3000:]}"
+        return self
+
+
+def _postgres_bindir() -> Path:
+    """The binaries of the newest PostgreSQL installed (pg_dump must be at least the server's version)."""
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name))
+    assert candidates, "PostgreSQL's server binaries are needed (apt-get install postgresql)"
+    return candidates[-1].parent
+
+
+class PostgresCluster:
+    """A PostgreSQL cluster of the test's own, initdb'd in a temporary folder on a free port: the new
+    server a backup is restored onto after the old one is lost."""
+
+    def __init__(self):
+        self.bindir = _postgres_bindir()
+        # Not under pytest's tmp_path: its parents are private to root, and the server runs as postgres.
+        self.workdir = Path(tempfile.mkdtemp(prefix="hostage-tracker-pg-"))
+        self.datadir = self.workdir / "data"
+        self.port = free_port()
+
+    def _as_postgres(self, *command: str, **kwargs) -> subprocess.CompletedProcess:
+        # initdb and postgres refuse to run as root; the machine's own clusters run as `postgres`.
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        return subprocess.run([*prefix, *command], check=True, capture_output=True, text=True, timeout=120, **kwargs)
+
+    def start(self):
+        if os.geteuid() == 0:
+            shutil.chown(self.workdir, "postgres", "postgres")
+        self._as_postgres(
+            str(self.bindir / "initdb"), "-D", str(self.datadir), "-U", "postgres", "--auth=trust", "-E", "UTF8"
+        )
+        options = f"-p {self.port} -k {self.workdir} -c listen_addresses=127.0.0.1 -c fsync=off"
+        log = str(self.workdir / "log")
+        self._as_postgres(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-o", options, "-l", log, "-w", "start")
+        return self
+
+    def stop(self):
+        if (self.datadir / "postmaster.pid").exists():
+            self._as_postgres(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "immediate", "stop")
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def url(self, database: str) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def restore(self, *, dump: Path, database: str):
+        subprocess.run(
+            [str(self.bindir / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", database],
+            check=True,
+            timeout=60,
+        )
+        subprocess.run(
+            [
+                str(self.bindir / "pg_restore"),
+                "--no-owner",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                "postgres",
+                "-d",
+                database,
+                str(dump),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+
+
+def pg_dump(*, url: str, to: Path) -> Path:
+    subprocess.run([str(_postgres_bindir() / "pg_dump"), "-Fc", "-f", str(to), url], check=True, timeout=300)
+    return to

@@ -18,19 +18,18 @@ from cases.services.partners import partner_ensure, webhook_endpoint_create
 from cases.services.status_changes import status_change_record
 from cases.tasks import delivery_attempt
 from tests.receivers import Reply, WebhookReceiver
+from tests.stack import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 ABDUCTED = datetime(2023, 10, 7, 4, 0, tzinfo=UTC)
 
 
-def wait_until(predicate, timeout: float = 30.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
+def settled() -> bool:
+    """Every event dispatched and no delivery still owed: nothing more can arrive."""
+    return (
+        not Event.objects.filter(dispatched_at__isnull=True).exists()
+        and not Delivery.objects.filter(status=DeliveryStatus.PENDING).exists()
+    )
 
 
 @pytest.fixture
@@ -76,7 +75,7 @@ def test_signed_webhook_email_and_in_app_notification(alert_stack, scoped, recei
 
     # detainee.created for the RU-IL detainee, then its status change; nothing about the IL-only one.
     received = receiver.wait_for(2)
-    time.sleep(1.5)
+    wait_until(settled, what="every delivery settled")
     assert len(receiver.received) == 2
     bodies = [verified(endpoint, r) for r in receiver.received]
     assert {b["object"]["id"] for b in bodies} == {str(in_scope.pk)}
@@ -148,7 +147,7 @@ def test_410_disables_the_endpoint(alert_stack, scoped, receiver):
     endpoint.refresh_from_db()
     assert not endpoint.is_active and "410" in endpoint.disabled_reason
     status_change_record(detainee_id=in_scope.pk, to_status=Status.RELEASED, source="ICRC", actor=None)
-    time.sleep(2)
+    wait_until(settled, what="the release event dispatched (to nobody)")
     assert len(receiver.received) == 1
 
 
@@ -188,15 +187,18 @@ def test_broker_down_at_commit_loses_nothing(alert_stack, broker, scoped, receiv
 def test_a_worker_killed_mid_delivery_is_replaced_and_nothing_is_lost(alert_stack, scoped, receiver):
     _, in_scope, _ = scoped
     Event.objects.update(dispatched_at=datetime.now(UTC))
-    receiver.script = [Reply(200, delay=8)]  # holds the first request until the worker is dead
-    worker = alert_stack()
+    # The receiver holds the first request past the moment the worker is killed (the worker would
+    # wait 10 s for it); the lease (12 s) then runs out and the sweep hands the delivery over.
+    receiver.script = [Reply(200, delay=30)]
+    slow = {"WEBHOOK_TIMEOUT": "10", "DELIVERY_LEASE_SECONDS": "12"}
+    worker = alert_stack(**slow)
     held(in_scope)
     receiver.wait_for(1)
     worker.kill()
     assert Delivery.objects.get().status == DeliveryStatus.PENDING
 
-    alert_stack()  # a new worker; the lease (4 s) runs out and the sweep hands the delivery over
-    received = receiver.wait_for(2, timeout=40)
+    alert_stack(name="replacement", **slow)
+    received = receiver.wait_for(2)
     assert received[0].headers["webhook-id"] == received[1].headers["webhook-id"]
     wait_until(lambda: Delivery.objects.filter(status=DeliveryStatus.DELIVERED).exists(), what="delivered")
 
@@ -210,7 +212,7 @@ def test_a_rolled_back_change_is_never_delivered(alert_stack, scoped, receiver):
         raise RuntimeError("rolled back")
     held(in_scope, occurred_at=ABDUCTED.replace(year=2024))  # a later change that does commit
     (request,) = receiver.wait_for(1)
-    time.sleep(2)
+    wait_until(settled, what="every delivery settled")
     assert len(receiver.received) == 1
     assert json.loads(request.body)["data"]["status_change"]["occurred_at"].startswith("2024")
 
