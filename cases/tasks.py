@@ -6,13 +6,13 @@ from cases.alerts import delivery, dispatch, sweep
 from cases.queue import send_now
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(ignore_result=True)
 def event_dispatch(event_seq: int) -> None:
     for delivery_id in dispatch.event_dispatch(event_seq=event_seq):
         send_now(delivery_attempt, delivery_id)
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(ignore_result=True)
 def delivery_attempt(delivery_id: int) -> None:
     status = delivery.delivery_attempt(delivery_id=delivery_id)
     if status == "pending":
