@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
-from cases.selectors import Viewer, events_visible, feed_horizon
+from cases.selectors import Viewer, events_visible, feed_horizon, feed_settled_position
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
@@ -67,8 +67,10 @@ def feed_read(*, viewer: Viewer, after: str | None, limit: str | None) -> str:
     last = (rows[-1][0], rows[-1][1]) if rows else position
     if not has_more and horizon is not None:
         # Every event below the horizon is final and has been returned (or is not the caller's to
-        # see): move the cursor up to the horizon, so those rows are not scanned again.
-        last = max(last, (horizon - 1, _MAX_SEQ))
+        # see): move the cursor up to the newest of them, so those rows are not scanned again. Not
+        # to the horizon itself: a cursor never names a position beyond the events that exist, so a
+        # server restored from a backup can place its new events after every cursor it handed out.
+        last = max(last, (feed_settled_position(horizon), _MAX_SEQ))
     next_cursor = f"{max(last[0], 0)}.{max(last[1], 0)}"
     results = ",".join(
         f'{{"cursor":"{txid}.{seq}","id":"{event_id}","type":{json.dumps(kind)},'

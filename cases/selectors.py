@@ -110,7 +110,8 @@ def events_visible(viewer: Viewer) -> QuerySet[Event]:
 # --- The change feed ------------------------------------------------------------------------------
 
 
-_HORIZON_SQL = """
+# The oldest transaction of this database still running, else the snapshot's xmax.
+_XID_HORIZON_SQL = """
 SELECT COALESCE(
     (SELECT min(x::text::bigint) FROM pg_snapshot_xip(snap) AS x
       WHERE mod(x::text::bigint, 4294967296) IN (
@@ -119,7 +120,15 @@ SELECT COALESCE(
     pg_snapshot_xmax(snap)::text::bigint)
 FROM (SELECT pg_current_snapshot() AS snap) AS s
 """
-_CLUSTER_HORIZON_SQL = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+_CLUSTER_XID_HORIZON_SQL = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+# In feed positions: the transaction horizon plus this cluster's offset. A cluster that has written
+# no event yet has no offset; then every event here was restored, and its first one will sort after
+# them all.
+_POSITION_HORIZON_SQL = (
+    "SELECT COALESCE(({xid}) + cases_feed_offset(), (SELECT COALESCE(max(txid), -1) + 1 FROM cases_event))"
+)
+_HORIZON_SQL = _POSITION_HORIZON_SQL.format(xid=_XID_HORIZON_SQL)
+_CLUSTER_HORIZON_SQL = _POSITION_HORIZON_SQL.format(xid=_CLUSTER_XID_HORIZON_SQL)
 _sees_all_backends: dict[str, bool] = {}
 
 
@@ -138,8 +147,8 @@ def _can_see_all_backends() -> bool:
 
 
 def feed_horizon() -> int | None:
-    """The oldest transaction id of this database still running (PostgreSQL): every event below it is
-    final, committed or rolled back, and no transaction can still write one.
+    """The feed position of the oldest transaction of this database still running (PostgreSQL): every
+    event below it is final, committed or rolled back, and no transaction can still write one.
 
     Readers only return events below the horizon, so an event whose transaction commits late (with a
     lower id than one already committed) is never skipped: it is not returned until it is final, and
@@ -153,6 +162,12 @@ def feed_horizon() -> int | None:
     with connection.cursor() as cursor:
         cursor.execute(_HORIZON_SQL if _can_see_all_backends() else _CLUSTER_HORIZON_SQL)
         return cursor.fetchone()[0]
+
+
+def feed_settled_position(horizon: int) -> int:
+    """The position of the newest event below the horizon (-1 if none): one index probe."""
+    latest = Event.objects.filter(txid__lt=horizon).order_by("-txid").values_list("txid", flat=True).first()
+    return -1 if latest is None else latest
 
 
 def data_version() -> str:

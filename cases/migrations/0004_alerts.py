@@ -6,7 +6,15 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import cases.models.alerts
+
+class _TransactionId(models.Func):
+    """The column default before feed positions had a server offset (0010 replaces it)."""
+
+    output_field = models.BigIntegerField()
+    template = "(pg_current_xact_id()::text::bigint)"
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return "0", []
 
 
 class Migration(migrations.Migration):
@@ -92,7 +100,7 @@ class Migration(migrations.Migration):
             fields=[
                 ("seq", models.BigAutoField(primary_key=True, serialize=False)),
                 ("id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ("txid", models.BigIntegerField(db_default=cases.models.alerts.CurrentTransactionId(), editable=False)),
+                ("txid", models.BigIntegerField(db_default=_TransactionId(), editable=False)),
                 (
                     "type",
                     models.CharField(

@@ -1,6 +1,14 @@
 """The domain model: detainees, their citizenships and names, channels, and the status history."""
 
-from cases.models.alerts import Delivery, DeliveryAttempt, Event, Notification, Subscription, WebhookEndpoint
+from cases.models.alerts import (
+    Delivery,
+    DeliveryAttempt,
+    Event,
+    FeedEpoch,
+    Notification,
+    Subscription,
+    WebhookEndpoint,
+)
 from cases.models.channels import ChannelEvent, ChannelMembership, NegotiationChannel
 from cases.models.detainees import Citizenship, Detainee, NameVariant
 from cases.models.partners import Partner
@@ -17,6 +25,7 @@ __all__ = [
     "DeliveryAttempt",
     "Detainee",
     "Event",
+    "FeedEpoch",
     "NameVariant",
     "NegotiationChannel",
     "Notification",

@@ -17,17 +17,39 @@ from cases.models.detainees import Detainee
 from cases.models.partners import Partner
 
 
-class CurrentTransactionId(models.Func):
-    """The inserting transaction's id on PostgreSQL (0 elsewhere), for the change feed's cursor.
+class FeedPosition(models.Func):
+    """The inserting transaction's place in the change feed on PostgreSQL (0 elsewhere).
 
-    Used as a column default, so every event row, bulk inserts included, carries it for free.
+    It is the transaction id plus the offset of the server the row was written on (`FeedEpoch`):
+    transaction ids belong to one cluster, and a restore or failover onto another one starts
+    counting low again. Used as a column default, so every event row, bulk inserts included,
+    carries it for free.
     """
 
     output_field = models.BigIntegerField()
-    template = "(pg_current_xact_id()::text::bigint)"
+    template = "(cases_feed_position())"
 
     def as_sqlite(self, compiler, connection, **extra_context):
         return "0", []
+
+
+class FeedEpoch(models.Model):
+    """One PostgreSQL cluster this database has lived on, and the offset its transaction ids get in
+    the feed. A cluster is known by its system identifier, which initdb draws at random: a restore
+    into a new cluster (or a logical replica promoted in a failover) gets an offset of its own, so
+    its events sort after every restored one, and a partner's old cursor carries on. A physical
+    standby shares its primary's identifier and transaction ids, and so its offset."""
+
+    system_identifier = models.BigIntegerField(_("system identifier"), primary_key=True)
+    offset = models.BigIntegerField(_("offset"))
+    started_at = models.DateTimeField(_("first event written at"))
+
+    class Meta:
+        verbose_name = _("feed epoch")
+        verbose_name_plural = _("feed epochs")
+
+    def __str__(self) -> str:
+        return f"cluster {self.system_identifier} (+{self.offset})"
 
 
 class Event(models.Model):
@@ -35,7 +57,7 @@ class Event(models.Model):
 
     seq = models.BigAutoField(primary_key=True)
     id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
-    txid = models.BigIntegerField(db_default=CurrentTransactionId(), editable=False)
+    txid = models.BigIntegerField(_("feed position"), db_default=FeedPosition(), editable=False)
     type = models.CharField(_("type"), max_length=40, choices=EventType.choices)
     occurred_at = models.DateTimeField(_("occurred at"))
     object_type = models.CharField(_("object type"), max_length=20)
