@@ -20,9 +20,10 @@ from cases.models import (
     StatusChange,
     User,
 )
-from cases.services.channels import channel_record_edit
-from cases.services.detainees import detainee_announce, detainee_prepare_new, detainee_refresh_derived
-from cases.services.errors import Conflict
+from cases.services.channels import EDITABLE_FIELDS as CHANNEL_FIELDS
+from cases.services.channels import channel_lock, channel_record_edit, channel_stage_save, channel_touch
+from cases.services.detainees import detainee_lock, detainee_saved, detainee_stage_save
+from cases.services.errors import Conflict, StaleVersion
 from cases.services.status_changes import status_change_record
 
 
@@ -56,8 +57,50 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
+class VersionedAdminForm(forms.ModelForm):
+    """Carries the version the admin loaded, and refuses to save over a newer edit (made in the app,
+    the API or another admin tab): the service locks the row and compares, inside the admin's
+    transaction, so the refusal shows on the form and nothing is written."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    lock = None  # the service that locks the row and compares versions
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and data.get("loaded_version") is not None:
+            try:
+                type(self).lock(self.instance.pk, data["loaded_version"])
+            except StaleVersion as exc:
+                raise forms.ValidationError(
+                    f"{exc.message} Nothing was saved; open the record again to see the newer edit."
+                ) from exc
+        return data
+
+
+class DetaineeAdminForm(VersionedAdminForm):
+    lock = staticmethod(lambda pk, version: detainee_lock(detainee_id=pk, expected_version=version))
+
+    class Meta:
+        model = Detainee
+        fields = ["full_name", "sex", "date_of_birth", "abducted_at", "abduction_place", "notes"]
+
+
+class ChannelAdminForm(VersionedAdminForm):
+    lock = staticmethod(lambda pk, version: channel_lock(channel_id=pk, expected_version=version))
+
+    class Meta:
+        model = NegotiationChannel
+        fields = [*CHANNEL_FIELDS, "notes"]
+
+
 @admin.register(Detainee)
 class DetaineeAdmin(SimpleHistoryAdmin):
+    form = DetaineeAdminForm
     list_display = ["case_ref", "full_name", "citizenship_list", "status", "status_since", "updated_at"]
     list_filter = ["status", "citizenships__country", "channels", "sex"]
     search_fields = ["case_ref", "full_name", "name_variants__name", "search_names"]
@@ -66,7 +109,7 @@ class DetaineeAdmin(SimpleHistoryAdmin):
         (None, {"fields": ["case_ref", "full_name", "sex", "date_of_birth"]}),
         ("Abduction", {"fields": ["abducted_at", "abduction_place"]}),
         ("Status (changed only by recording a status change)", {"fields": ["status", "status_since"]}),
-        ("Internal", {"fields": ["notes", "version", "created_by", "created_at", "updated_at"]}),
+        ("Internal", {"fields": ["notes", "version", "created_by", "created_at", "updated_at", "loaded_version"]}),
     ]
     inlines = [CitizenshipInline, NameVariantInline, MembershipInline, StatusChangeInline]
     list_per_page = 50
@@ -80,35 +123,43 @@ class DetaineeAdmin(SimpleHistoryAdmin):
         return ", ".join(obj.citizenship_codes)
 
     def save_model(self, request, obj, form, change):
-        if change:
-            obj.version += 1
-        else:
-            obj.created_by = request.user
-            detainee_prepare_new(detainee=obj)
+        detainee_stage_save(detainee=obj, actor=request.user, created=not change)
         super().save_model(request, obj, form, change)
 
     @transaction.atomic
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        detainee_refresh_derived(detainee=form.instance)
-        changed = list(form.changed_data) + [formset.prefix for formset in formsets if formset.has_changed()]
-        detainee_announce(detainee=form.instance, created=not change, changed=changed, actor=request.user)
+        detainee_saved(detainee=form.instance, actor=request.user, created=not change, changed=_changed(form, formsets))
+
+
+def _changed(form, formsets) -> list[str]:
+    changed = [name for name in form.changed_data if name != "loaded_version"]
+    return changed + [formset.prefix for formset in formsets if formset.has_changed()]
 
 
 @admin.register(NegotiationChannel)
 class NegotiationChannelAdmin(SimpleHistoryAdmin):
+    form = ChannelAdminForm
+    readonly_fields = ["version"]
     list_display = ["name", "mediator", "counterpart", "place", "status", "opened_on"]
     list_filter = ["status", "mediator_country"]
     search_fields = ["name", "mediator", "counterpart", "place"]
     inlines = [MembershipInline]
 
-    @transaction.atomic
     def save_model(self, request, obj, form, change):
-        previous = (
-            NegotiationChannel.objects.filter(pk=obj.pk).values_list("status", flat=True).first() if change else None
-        )
+        form.previous_status = form.initial.get("status") if change else None
+        channel_stage_save(channel=obj, actor=request.user, created=not change)
         super().save_model(request, obj, form, change)
-        channel_record_edit(channel=obj, actor=request.user, previous_status=previous)
+
+    @transaction.atomic
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        channel_record_edit(
+            channel=form.instance,
+            actor=request.user,
+            previous_status=form.previous_status,
+            changed=_changed(form, formsets),
+        )
 
 
 @admin.register(ChannelEvent)
@@ -123,9 +174,9 @@ class ChannelEventAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.recorded_by = request.user
+        obj._history_user = request.user
         super().save_model(request, obj, form, change)
-        channel = obj.channel
-        channel_record_edit(channel=channel, actor=request.user, previous_status=channel.status, changed=["log"])
+        channel_touch(channel=channel_lock(channel_id=obj.channel_id), actor=request.user, what="log")
 
 
 class StatusChangeForm(forms.ModelForm):

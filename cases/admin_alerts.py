@@ -1,14 +1,12 @@
 """Admin pages for the alert plumbing: partners' webhooks, events, and deliveries (dead ones retryable)."""
 
 from django.contrib import admin, messages
-from django.db import transaction
 
 from cases.alerts.delivery import delivery_retry
 from cases.choices import DeliveryStatus
 from cases.models import ApiToken, Delivery, DeliveryAttempt, Event, Subscription, WebhookEndpoint
 from cases.services.partners import webhook_secret_generate
 from cases.services.tokens import token_revoke
-from cases.tasks import delivery_attempt
 
 
 class ReadOnlyAdminMixin:
@@ -64,10 +62,7 @@ class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.action(description="Retry the selected dead deliveries", permissions=["retry"])
     def retry(self, request, queryset):
         ids = list(queryset.filter(status=DeliveryStatus.DEAD).values_list("id", flat=True))
-        with transaction.atomic():
-            count = delivery_retry(delivery_ids=ids)
-            for delivery_id in ids:
-                transaction.on_commit(lambda i=delivery_id: delivery_attempt.apply_async(args=(i,), retry=False))
+        count = delivery_retry(delivery_ids=ids)
         self.message_user(request, f"{count} deliveries will be retried.")
 
     def has_retry_permission(self, request):

@@ -24,3 +24,5 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(feed_epoch_ensure, sender=self)
+        # Register the Celery tasks in every process (web too), so work handed over by name finds them.
+        from cases import tasks  # noqa: F401

@@ -18,6 +18,7 @@ from django.utils import timezone
 from cases.alerts.transports import TRANSPORTS, TransportError, monotonic_ms
 from cases.choices import DeliveryKind, DeliveryStatus
 from cases.models import Delivery, DeliveryAttempt, WebhookEndpoint
+from cases.queue import DELIVERY_ATTEMPT, send_after_commit
 
 logger = logging.getLogger(__name__)
 JITTER = 0.1  # ±10 %, so retries from one outage don't arrive in one burst
@@ -105,11 +106,21 @@ def endpoint_disable(*, endpoint_id, reason: str) -> None:
     )
 
 
+@transaction.atomic
 def delivery_retry(*, delivery_ids: list[int]) -> int:
-    """An admin's retry of dead deliveries: they start over with a fresh schedule."""
-    return Delivery.objects.filter(pk__in=delivery_ids, status=DeliveryStatus.DEAD).update(
+    """An admin's retry of dead deliveries: they start over with a fresh schedule, and are handed to
+    the workers once this commits (or, with the broker down, to the sweep)."""
+    retried = list(
+        Delivery.objects.select_for_update()
+        .filter(pk__in=delivery_ids, status=DeliveryStatus.DEAD)
+        .values_list("pk", flat=True)
+    )
+    Delivery.objects.filter(pk__in=retried).update(
         status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=timezone.now(), locked_until=None, enqueued_at=None
     )
+    for delivery_id in retried:
+        send_after_commit(DELIVERY_ATTEMPT, delivery_id)
+    return len(retried)
 
 
 def next_retry_countdown(delivery_id: int) -> float | None:

@@ -1,7 +1,9 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -106,3 +108,8 @@ class ChannelEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
+
+    def clean(self):
+        # On the model, so the admin obeys it as the browser and the API do.
+        if self.occurred_at and self.occurred_at > timezone.now():
+            raise ValidationError({"occurred_at": _("A log entry cannot be dated in the future.")})

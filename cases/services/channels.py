@@ -9,7 +9,6 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from cases.choices import EventType
 from cases.models import ChannelEvent, ChannelMembership, Detainee, NegotiationChannel, User
@@ -62,6 +61,22 @@ def channel_create(
     return channel
 
 
+def channel_lock(*, channel_id: UUID, expected_version: int | None = None) -> NegotiationChannel:
+    """Lock the channel's row for an edit; refuse (StaleVersion) one that changed since it was read."""
+    channel = NegotiationChannel.objects.select_for_update().get(pk=channel_id)
+    if expected_version is not None and expected_version != channel.version:
+        raise StaleVersion("The channel changed since you loaded it.", current_version=channel.version)
+    return channel
+
+
+def channel_stage_save(*, channel: NegotiationChannel, actor: User | None, created: bool) -> None:
+    """Before a form that edits the row itself (the admin's) saves it: an edited channel gets its next
+    version, so a partner's ETag for it changes. `channel_record_edit` announces it afterwards."""
+    if not created:
+        channel.version += 1
+    channel._history_user = actor
+
+
 @transaction.atomic
 def channel_update(
     *,
@@ -71,9 +86,7 @@ def channel_update(
     members: list[tuple[UUID, str]] | None = None,
     **fields,
 ) -> NegotiationChannel:
-    channel = NegotiationChannel.objects.select_for_update().get(pk=channel_id)
-    if expected_version is not None and expected_version != channel.version:
-        raise StaleVersion("The channel changed since you loaded it.", current_version=channel.version)
+    channel = channel_lock(channel_id=channel_id, expected_version=expected_version)
     previous_status = channel.status
     changed = [name for name, value in fields.items() if name in EDITABLE_FIELDS and getattr(channel, name) != value]
     for name in changed:
@@ -105,8 +118,6 @@ def channel_event_record(
     source_url: str = "",
 ) -> ChannelEvent:
     """Add an entry to a channel's log (a meeting, a list handed over, a release, ...)."""
-    if occurred_at > timezone.now():
-        raise ValidationError({"occurred_at": "A log entry cannot be dated in the future."})
     channel = NegotiationChannel.objects.select_for_update().get(pk=channel_id)
     entry = ChannelEvent(
         channel=channel,
@@ -120,7 +131,7 @@ def channel_event_record(
     entry.full_clean(exclude=["channel", "recorded_by"])
     entry._history_user = actor
     entry.save()
-    _touch(channel, actor, "log")
+    channel_touch(channel=channel, actor=actor, what="log")
     return entry
 
 
@@ -136,7 +147,7 @@ def channel_member_link(
         raise ValidationError({"role": "This detainee is already linked to the channel in this role."})
     membership._history_user = actor
     membership.save()
-    _touch(channel, actor, "members")
+    channel_touch(channel=channel, actor=actor, what="members")
 
 
 @transaction.atomic
@@ -144,11 +155,12 @@ def channel_member_unlink(*, channel_id: UUID, membership_id: int, actor: User |
     channel = NegotiationChannel.objects.select_for_update().get(pk=channel_id)
     deleted = ChannelMembership.objects.filter(channel=channel, pk=membership_id).delete()[0] > 0
     if deleted:
-        _touch(channel, actor, "members")
+        channel_touch(channel=channel, actor=actor, what="members")
     return deleted
 
 
-def _touch(channel: NegotiationChannel, actor: User | None, what: str) -> None:
+def channel_touch(*, channel: NegotiationChannel, actor: User | None, what: str) -> None:
+    """Something of the channel changed (its members, its log): its version rises and it is announced."""
     channel.version += 1
     channel._history_user = actor
     channel.save(update_fields=["version", "updated_at"])

@@ -117,6 +117,41 @@ def detainee_create(
     return detainee
 
 
+def detainee_lock(*, detainee_id: UUID, expected_version: int | None = None) -> Detainee:
+    """Lock the detainee's row for an edit (inside the caller's transaction).
+
+    With `expected_version`, a record that changed since the caller read it is refused (StaleVersion):
+    two people editing one record never overwrite each other silently.
+    """
+    detainee = Detainee.objects.select_for_update().get(pk=detainee_id)
+    if expected_version is not None and expected_version != detainee.version:
+        raise StaleVersion(
+            f"This record was changed by someone else since you loaded it (your version {expected_version}, "
+            f"now {detainee.version}). Reload it and apply your change again.",
+            current_version=detainee.version,
+        )
+    return detainee
+
+
+def detainee_stage_save(*, detainee: Detainee, actor: User | None, created: bool) -> None:
+    """Before a form that edits the row itself (the admin's) saves it: a new detainee gets its case
+    reference and initial status, an edited one its next version. `detainee_saved` follows once the
+    related rows are saved."""
+    if created:
+        detainee.created_by = actor
+        detainee_prepare_new(detainee=detainee)
+    else:
+        detainee.version += 1
+    detainee._history_user = actor
+
+
+def detainee_saved(*, detainee: Detainee, actor: User | None, created: bool, changed: list[str]) -> None:
+    """After such a form saved the detainee and its related rows: derived fields follow, and the
+    change is announced, in the same transaction."""
+    detainee_refresh_derived(detainee=detainee)
+    detainee_announce(detainee=detainee, created=created, changed=changed, actor=actor)
+
+
 @transaction.atomic
 def detainee_update(
     *,
@@ -136,13 +171,7 @@ def detainee_update(
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
-    detainee = Detainee.objects.select_for_update().get(pk=detainee_id)
-    if expected_version is not None and expected_version != detainee.version:
-        raise StaleVersion(
-            f"This record was changed by someone else since you loaded it (your version {expected_version}, "
-            f"now {detainee.version}). Reload it and apply your change again.",
-            current_version=detainee.version,
-        )
+    detainee = detainee_lock(detainee_id=detainee_id, expected_version=expected_version)
     changed = [name for name, value in fields.items() if getattr(detainee, name) != value]
     for name in changed:
         setattr(detainee, name, fields[name])

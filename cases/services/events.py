@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Detainee, Event, NegotiationChannel, User
-from cases.queue import send_after_commit
+from cases.queue import EVENT_DISPATCH, send_after_commit
 
 
 def detainee_summary(detainee: Detainee) -> dict[str, Any]:
@@ -53,7 +53,5 @@ def event_emit(
         data=data,
         actor=actor if actor is not None and actor.pk else None,
     )
-    from cases.tasks import event_dispatch
-
-    send_after_commit(event_dispatch, event.seq)
+    send_after_commit(EVENT_DISPATCH, event.seq)
     return event
