@@ -5,7 +5,10 @@ WORKDIR /app
 RUN useradd --system --uid 10001 --home /app tracker
 COPY pyproject.toml README.md ./
 COPY hostage_tracker ./hostage_tracker
+COPY core ./core
+COPY partners ./partners
 COPY cases ./cases
+COPY alerts ./alerts
 RUN pip install .
 COPY manage.py ./
 COPY templates ./templates

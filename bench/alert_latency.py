@@ -26,10 +26,10 @@ def main() -> dict:
     from django.conf import settings
 
     from cases.choices import Status
-    from cases.models import Partner
     from cases.services.detainees import detainee_create
-    from cases.services.partners import partner_ensure, webhook_endpoint_create
     from cases.services.status_changes import status_change_record
+    from partners.models import Partner
+    from partners.services.partners import partner_ensure, webhook_endpoint_create
     from tests.receivers import WebhookReceiver
 
     redis.Redis.from_url(settings.REDIS_URL).flushdb()

@@ -190,20 +190,20 @@ FROM (
            0 AS sequence, NULL::uuid AS change_id
     FROM cases_detainee d
     WHERE NOT EXISTS (
-        SELECT 1 FROM cases_event e WHERE e.detainee_id = d.id AND e.type = 'detainee.created'
+        SELECT 1 FROM alerts_event e WHERE e.detainee_id = d.id AND e.type = 'detainee.created'
     )
     UNION ALL
     SELECT 'detainee.status_changed', sc.recorded_at, sc.detainee_id, sc.sequence, sc.id
     FROM cases_statuschange sc
     WHERE NOT EXISTS (
-        SELECT 1 FROM cases_event e
+        SELECT 1 FROM alerts_event e
         WHERE e.type = 'detainee.status_changed' AND e.data -> 'status_change' ->> 'id' = sc.id::text
     )
 ) pending
 """
 
 _INSERT_EVENTS_SQL = """
-INSERT INTO cases_event
+INSERT INTO alerts_event
     (id, type, occurred_at, object_type, object_id, detainee_id, channel_id, data, dispatched_at)
 SELECT
     gen_random_uuid(), p.type, p.at, 'detainee', p.detainee_id, p.detainee_id, sc.channel_id,
@@ -239,7 +239,7 @@ def _top_up_events(target: int) -> int:
     from django.db import connection, transaction
 
     started = time.monotonic()
-    count = _scalar("SELECT count(*) FROM cases_event")
+    count = _scalar("SELECT count(*) FROM alerts_event")
     if count >= target:
         _say(f"events: {count:,} already (≥ {target:,}), nothing to add")
         return 0
@@ -301,7 +301,7 @@ def load(detainees: int = 100_000, status_changes: int = 1_000_000, events: int 
     counts = {
         "detainees": _scalar("SELECT count(*) FROM cases_detainee"),
         "status_changes": _scalar("SELECT count(*) FROM cases_statuschange"),
-        "events": _scalar("SELECT count(*) FROM cases_event"),
+        "events": _scalar("SELECT count(*) FROM alerts_event"),
     }
     _say(
         f"benchmark database: {counts['detainees']:,} detainees, {counts['status_changes']:,} status changes, "

@@ -62,8 +62,8 @@ class Api:
     def __init__(self) -> None:
         from django.test import Client
 
-        from cases.choices import Role
-        from cases.services.users import user_provision
+        from core.choices import Role
+        from core.services import user_provision
 
         self.user, _ = user_provision(username="bench-analyst", role=Role.ANALYST, password=None)
         self.client = Client(raise_request_exception=False)
@@ -295,7 +295,7 @@ def measure_search(api: Api, state: dict) -> list[Row]:
 
 
 def measure_feed(api: Api, state: dict) -> list[Row]:
-    from cases.models import Event
+    from alerts.models import Event
 
     expected = Event.objects.count()
     max_requests = expected // FEED_LIMIT + 100
@@ -419,7 +419,7 @@ def _app_dashboard():
     figures = getattr(selectors, "dashboard_figures", None)
     if figures is None:
         return None
-    from cases.models import User
+    from core.models import User
 
     user = User.objects.get(username="bench-analyst")
     viewer = selectors.Viewer(user=user)
@@ -543,7 +543,7 @@ def main(argv: list[str] | None = None) -> list[Row]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT (SELECT count(*) FROM cases_detainee), (SELECT count(*) FROM cases_statuschange), "
-            "(SELECT count(*) FROM cases_event)"
+            "(SELECT count(*) FROM alerts_event)"
         )
         detainees, changes, events = cursor.fetchone()
     sizes = f"{detainees:,} detainees, {changes:,} status changes, {events:,} events, {os.cpu_count()} CPUs"

@@ -2,12 +2,10 @@
 
 from django import forms
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
-from cases.admin_alerts import ReadOnlyAdminMixin
 from cases.choices import Confidence
 from cases.models import (
     ChannelEvent,
@@ -16,15 +14,14 @@ from cases.models import (
     Detainee,
     NameVariant,
     NegotiationChannel,
-    Partner,
     StatusChange,
-    User,
 )
 from cases.services.channels import EDITABLE_FIELDS as CHANNEL_FIELDS
 from cases.services.channels import channel_lock, channel_record_edit, channel_stage_save, channel_touch
 from cases.services.detainees import detainee_lock, detainee_saved, detainee_stage_save
-from cases.services.errors import Conflict, StaleVersion
 from cases.services.status_changes import status_change_record
+from core.admin import ReadOnlyAdminMixin
+from core.errors import Conflict, StaleVersion
 
 
 class CitizenshipInline(admin.TabularInline):
@@ -260,23 +257,3 @@ class StatusChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         pass
-
-
-@admin.register(Partner)
-class PartnerAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "nationality_list", "is_active", "created_at"]
-    list_filter = ["is_active"]
-    search_fields = ["name"]
-
-    @admin.display(description="Nationalities")
-    def nationality_list(self, obj: Partner) -> str:
-        return ", ".join(obj.nationality_codes)
-
-
-@admin.register(User)
-class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "email", "role", "is_active", "last_login"]
-    list_filter = ["groups", "is_active", "is_staff"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("groups")

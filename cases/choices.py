@@ -1,4 +1,4 @@
-"""Every enumerated value of the domain, and the status transition table.
+"""The enumerated values of cases and channels, and the status transition table.
 
 Nothing else in the code base spells these values as string literals.
 """
@@ -84,39 +84,3 @@ class ChannelEventKind(models.TextChoices):
     PROPOSAL = "proposal", _("Proposal")
     STATEMENT = "statement", _("Statement")
     RELEASE = "release", _("Release")
-
-
-class Role(models.TextChoices):
-    """A user's role is the Django group of the same name (created by a migration)."""
-
-    ADMIN = "admin", _("Admin")
-    OFFICER = "officer", _("Case officer")
-    ANALYST = "analyst", _("Analyst")
-
-
-class EventType(models.TextChoices):
-    """What the change feed and the webhooks announce."""
-
-    DETAINEE_CREATED = "detainee.created", _("Detainee created")
-    DETAINEE_UPDATED = "detainee.updated", _("Detainee updated")
-    DETAINEE_STATUS_CHANGED = "detainee.status_changed", _("Detainee status changed")
-    CHANNEL_UPDATED = "channel.updated", _("Channel updated")
-
-
-class SubscriptionKind(models.TextChoices):
-    NATIONALITY = "nationality", _("Nationality")
-    STATUS = "status", _("Status")
-    DETAINEE = "detainee", _("Detainee")
-    CHANNEL = "channel", _("Channel")
-
-
-class DeliveryKind(models.TextChoices):
-    EMAIL = "email", _("Email")
-    WEBHOOK = "webhook", _("Webhook")
-
-
-class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    DELIVERED = "delivered", _("Delivered")
-    DEAD = "dead", _("Dead")
-    CANCELLED = "cancelled", _("Cancelled")

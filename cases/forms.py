@@ -6,18 +6,10 @@ from datetime import UTC
 from django import forms
 from django.core.exceptions import ValidationError
 
-from cases.choices import (
-    ChannelEventKind,
-    ChannelRole,
-    ChannelStatus,
-    Confidence,
-    Script,
-    Sex,
-    Status,
-    SubscriptionKind,
-)
+from alerts.choices import SubscriptionKind
+from cases.choices import ChannelEventKind, ChannelRole, ChannelStatus, Confidence, Script, Sex, Status
 from cases.models import Detainee, NegotiationChannel
-from cases.services.partners import nationalities_parse
+from partners.services.partners import nationalities_parse
 
 UTC_HELP = "UTC, as on every page of this system."
 
@@ -73,10 +65,10 @@ class DetaineeForm(forms.Form):
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Internal notes")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, sees_notes: bool = True, **kwargs):
+    def __init__(self, *args, hidden: frozenset[str] = frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
-        if not sees_notes:
-            del self.fields["notes"]
+        for name in hidden & set(self.fields):  # what this reader may not see (core.access)
+            del self.fields[name]
 
 
 class NameVariantForm(forms.Form):

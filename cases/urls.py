@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import alerts, channels, detainees, exports, home
+from cases.views import channels, detainees, exports, home
 
 urlpatterns = [
     path("", home.dashboard, name="home"),
@@ -22,8 +22,4 @@ urlpatterns = [
         channels.channel_unlink_member,
         name="channel-unlink-member",
     ),
-    path("notifications/", alerts.notification_list, name="notifications"),
-    path("notifications/read/", alerts.notification_mark_read, name="notifications-read"),
-    path("subscriptions/", alerts.subscription_list, name="subscriptions"),
-    path("subscriptions/<int:pk>/delete/", alerts.subscription_remove, name="subscription-delete"),
 ]

@@ -33,7 +33,7 @@ class WorkerHeartbeat(bootsteps.StartStopStep):
             self.tref.cancel()
 
     def _beat(self):
-        from cases.health import redis_client
+        from core.health import redis_client
 
         try:
             redis_client().set(WORKER_HEARTBEAT_KEY, str(time.time()), ex=int(WORKER_HEARTBEAT_INTERVAL * 6))

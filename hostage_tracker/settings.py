@@ -27,7 +27,7 @@ if not DEBUG and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-CSRF_FAILURE_VIEW = "cases.api.problems.csrf_failure"
+CSRF_FAILURE_VIEW = "core.problems.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -43,7 +43,12 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    # The project's own apps: core (access policy, users, the plumbing every app shares), the cases
+    # themselves, the partners who read them, and the alerts that tell people what changed.
+    "core",
+    "partners",
     "cases",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -53,9 +58,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "cases.actors.ActorMiddleware",
+    "core.actors.ActorMiddleware",
     # Every page needs a login, except the login page, /healthz and the API (which answers 401 itself).
-    "cases.middleware.LoginRequiredExceptAPIMiddleware",
+    "core.middleware.LoginRequiredExceptAPIMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -74,7 +79,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "cases.context_processors.unread_notifications",
+                "alerts.context_processors.unread_notifications",
             ],
         },
     },
@@ -98,7 +103,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth ------------------------------------------------------------------------------------
-AUTH_USER_MODEL = "cases.User"
+AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
@@ -177,7 +182,7 @@ ALERT_SWEEP_SECONDS = env_float("ALERT_SWEEP_SECONDS", 5.0)
 # An event younger than this is left to its own on-commit dispatch.
 ALERT_SWEEP_GRACE_SECONDS = env_float("ALERT_SWEEP_GRACE_SECONDS", 3.0)
 CELERY_BEAT_SCHEDULE = {
-    "alerts-sweep": {"task": "cases.tasks.alerts_sweep", "schedule": ALERT_SWEEP_SECONDS},
+    "alerts-sweep": {"task": "alerts.tasks.alerts_sweep", "schedule": ALERT_SWEEP_SECONDS},
 }
 # Seconds a receiver gets to answer; a lease must outlast it, so a dead worker's delivery is retried.
 WEBHOOK_TIMEOUT = env_float("WEBHOOK_TIMEOUT", 15.0)
@@ -189,7 +194,7 @@ WEBHOOK_RETRY_SCHEDULE = env_float_list(
 if DELIVERY_LEASE_SECONDS <= WEBHOOK_TIMEOUT:
     raise ImproperlyConfigured("DELIVERY_LEASE_SECONDS must be longer than WEBHOOK_TIMEOUT")
 
-# --- Cache (throttling); Redis when there is one. Redis down fails open (see cases.api.throttling).
+# --- Cache (throttling); Redis when there is one. Redis down fails open (see core.throttling).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -207,16 +212,16 @@ API_TOKEN_KEY = env_str("API_TOKEN_KEY") or f"api-token:{SECRET_KEY}"
 API_THROTTLE_RATE = env_str("API_THROTTLE_RATE", "1200/min")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "cases.api.authentication.BearerTokenAuthentication",
-        "cases.api.authentication.SessionAuthentication",
+        "partners.authentication.BearerTokenAuthentication",
+        "partners.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["cases.api.permissions.RolePermission"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.permissions.RolePermission"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_THROTTLE_CLASSES": ["cases.api.throttling.PrincipalRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["core.throttling.PrincipalRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"principal": API_THROTTLE_RATE},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "cases.api.problems.problem_exception_handler",
+    "EXCEPTION_HANDLER": "core.problems.problem_exception_handler",
     "UNAUTHENTICATED_USER": None,
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": False,

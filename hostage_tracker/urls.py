@@ -4,8 +4,8 @@ from django.urls import include, path, re_path
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as default_server_error
 
-from cases.api.problems import api_not_found, api_server_error
-from cases.views.health import healthz
+from core.problems import api_not_found, api_server_error
+from core.views import healthz
 
 admin.site.site_header = "Hostage Case Tracker"
 admin.site.site_title = "Hostage Case Tracker"
@@ -16,8 +16,9 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", healthz, name="healthz"),
     path("", include("cases.urls")),
+    path("", include("alerts.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("cases.api.urls")),
+    path("api/v1/", include("hostage_tracker.api_urls")),
     re_path(r"^api/", api_not_found),
 ]
 

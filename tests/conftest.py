@@ -9,8 +9,8 @@ import pytest
 import redis as redis_lib
 from django.conf import settings
 
-from cases.choices import Role
-from cases.services.users import user_provision
+from core.choices import Role
+from core.services import user_provision
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct-horse-battery-staple"
@@ -56,7 +56,7 @@ def roles(django_db_blocker):
     from django.apps import apps
     from django.contrib.auth.models import Group
 
-    from cases.roles import sync_role_permissions
+    from core.roles import sync_role_permissions
 
     if Group.objects.filter(name__in=Role.values).count() != len(Role.values):
         sync_role_permissions(apps)
@@ -134,9 +134,9 @@ def feed_epoch(request):
     request.getfixturevalue("transactional_db")
     from django.apps import apps
 
-    from cases.apps import feed_epoch_ensure
+    from alerts.apps import feed_epoch_ensure
 
-    feed_epoch_ensure(apps.get_app_config("cases"))
+    feed_epoch_ensure(apps.get_app_config("alerts"))
 
 
 @pytest.fixture

@@ -165,9 +165,9 @@ def test_admin_records_a_status_change_through_the_lifecycle_rules(admin_client)
 def test_admins_see_dead_deliveries_and_retry_them(admin_client, settings):
     from django.utils import timezone
 
-    from cases.models import Delivery, Event
+    from alerts.models import Delivery, Event
     from cases.services.detainees import detainee_create
-    from cases.services.partners import partner_ensure, webhook_endpoint_create
+    from partners.services.partners import partner_ensure, webhook_endpoint_create
 
     settings.WEBHOOK_ALLOW_LOCAL = True
     partner, _ = partner_ensure(name="Desk", nationalities=["RU"])
@@ -183,9 +183,9 @@ def test_admins_see_dead_deliveries_and_retry_them(admin_client, settings):
         next_attempt_at=timezone.now(),
         last_error="HTTP 500",
     )
-    page = admin_client.get("/admin/cases/delivery/", {"status__exact": "dead"})
+    page = admin_client.get("/admin/alerts/delivery/", {"status__exact": "dead"})
     assert page.status_code == 200 and "HTTP 500" in page.content.decode()
-    response = admin_client.post("/admin/cases/delivery/", {"action": "retry", "_selected_action": [dead.pk]})
+    response = admin_client.post("/admin/alerts/delivery/", {"action": "retry", "_selected_action": [dead.pk]})
     assert response.status_code == 302
     dead.refresh_from_db()
     assert (dead.status, dead.attempts) == ("pending", 0)
@@ -193,7 +193,7 @@ def test_admins_see_dead_deliveries_and_retry_them(admin_client, settings):
 
 def test_officers_cannot_retry_deliveries(client, officer):
     client.login(username=officer.username, password=PASSWORD)
-    assert client.get("/admin/cases/delivery/").status_code == 302
+    assert client.get("/admin/alerts/delivery/").status_code == 302
 
 
 def test_the_admin_refuses_dates_that_cannot_be_true(admin_client):
@@ -258,8 +258,8 @@ def moscow_channel():
 
 
 def test_an_admin_edit_of_a_channel_changes_what_a_polling_partner_gets(client, admin_client, moscow_channel):
-    from cases.services.partners import partner_ensure
-    from cases.services.tokens import token_issue
+    from partners.services.partners import partner_ensure
+    from partners.services.tokens import token_issue
     from tests.api_helpers import bearer
 
     partner, _ = partner_ensure(name="Moscow desk", nationalities=["RU"])
@@ -270,7 +270,8 @@ def test_an_admin_edit_of_a_channel_changes_what_a_polling_partner_gets(client, 
     page = admin_client.get(f"/admin/cases/negotiationchannel/{moscow_channel.pk}/change/")
     assert page.status_code == 200
     response = admin_client.post(
-        f"/admin/cases/negotiationchannel/{moscow_channel.pk}/change/", channel_change_form(moscow_channel, status="paused")
+        f"/admin/cases/negotiationchannel/{moscow_channel.pk}/change/",
+        channel_change_form(moscow_channel, status="paused"),
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     moscow_channel.refresh_from_db()
@@ -326,9 +327,9 @@ def test_retrying_a_dead_delivery_in_the_admin_works_with_the_broker_down(
 ):
     from django.utils import timezone
 
-    from cases.models import Delivery, Event
+    from alerts.models import Delivery, Event
     from cases.services.detainees import detainee_create
-    from cases.services.partners import partner_ensure, webhook_endpoint_create
+    from partners.services.partners import partner_ensure, webhook_endpoint_create
     from tests.conftest import point_celery_at
 
     settings.WEBHOOK_ALLOW_LOCAL = True
@@ -346,7 +347,7 @@ def test_retrying_a_dead_delivery_in_the_admin_works_with_the_broker_down(
     point_celery_at("redis://127.0.0.1:1/0")  # nothing listens there
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            response = admin_client.post("/admin/cases/delivery/", {"action": "retry", "_selected_action": [dead.pk]})
+            response = admin_client.post("/admin/alerts/delivery/", {"action": "retry", "_selected_action": [dead.pk]})
     finally:
         point_celery_at(settings.CELERY_BROKER_URL)
     assert response.status_code == 302

@@ -9,12 +9,14 @@ import pytest
 from django.db import transaction
 from standardwebhooks.webhooks import Webhook
 
-from cases.alerts.delivery import delivery_retry
-from cases.choices import DeliveryStatus, Status
-from cases.models import Delivery, DeliveryAttempt, Event, Notification, Subscription, WebhookEndpoint
+from alerts.choices import DeliveryStatus
+from alerts.models import Delivery, DeliveryAttempt, Event, Notification, Subscription
+from alerts.services.delivery import delivery_retry
+from cases.choices import Status
 from cases.services.detainees import detainee_create
-from cases.services.partners import partner_ensure, webhook_endpoint_create
 from cases.services.status_changes import status_change_record
+from partners.models import WebhookEndpoint
+from partners.services.partners import partner_ensure, webhook_endpoint_create
 from tests.receivers import Reply, WebhookReceiver
 from tests.stack import wait_until
 

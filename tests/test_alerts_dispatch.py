@@ -7,16 +7,20 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from cases.alerts.delivery import retry_delay
-from cases.alerts.dispatch import event_dispatch
-from cases.alerts.transports import parse_retry_after
-from cases.alerts.webhook_urls import webhook_url_check
-from cases.choices import ChannelRole, ChannelStatus, EventType, Status
-from cases.models import ChannelMembership, Delivery, Event, NegotiationChannel, Notification, Partner, Subscription
+from alerts.choices import EventType
+from alerts.models import Delivery, Event, Notification, Subscription
+from alerts.services.delivery import retry_delay
+from alerts.services.dispatch import event_dispatch
+from alerts.transports import parse_retry_after
+from cases.choices import ChannelRole, ChannelStatus, Status
+from cases.models import ChannelMembership, NegotiationChannel
 from cases.services.channels import channel_record_edit
 from cases.services.detainees import detainee_create
-from cases.services.partners import partner_ensure, webhook_endpoint_create
 from cases.services.status_changes import status_change_record
+from core.access import partner_scope
+from partners.models import Partner
+from partners.services.partners import partner_ensure, webhook_endpoint_create
+from partners.webhook_urls import webhook_url_check
 
 pytestmark = pytest.mark.django_db
 ABDUCTED = datetime(2023, 10, 7, 4, 0, tzinfo=UTC)
@@ -182,7 +186,7 @@ def test_add_webhook_prints_the_secret_once_on_the_last_line(settings):
     assert lines[-1].startswith("whsec_") and len(lines[-1]) > 40
     assert sum(lines[-1] in line for line in lines) == 1
     partner = Partner.objects.get(name="Moscow desk")
-    assert partner.nationality_codes == ["IL", "RU"]
+    assert partner_scope(partner) == ["IL", "RU"]
     assert partner.webhook_endpoints.get().secret == lines[-1]
 
 

@@ -12,11 +12,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from cases.choices import DeliveryStatus, Status
-from cases.models import Delivery, DeliveryAttempt, Event
+from alerts.choices import DeliveryStatus
+from alerts.models import Delivery, DeliveryAttempt, Event
+from cases.choices import Status
 from cases.services.detainees import detainee_create
-from cases.services.partners import partner_ensure, webhook_endpoint_create
 from cases.services.status_changes import status_change_record
+from partners.services.partners import partner_ensure, webhook_endpoint_create
 from tests.receivers import Reply, WebhookReceiver
 from tests.stack import wait_until
 

@@ -16,13 +16,15 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from cases.choices import Role, Status
-from cases.models import ApiToken, Detainee, NegotiationChannel, StatusChange
+from cases.choices import Status
+from cases.models import Detainee, NegotiationChannel, StatusChange
 from cases.services.channels import channel_create
 from cases.services.detainees import detainee_create
-from cases.services.partners import partner_ensure
 from cases.services.status_changes import status_change_record
-from cases.services.tokens import token_issue, token_revoke
+from core.choices import Role
+from partners.models import ApiToken
+from partners.services.partners import partner_ensure
+from partners.services.tokens import token_issue, token_revoke
 from tests.api_helpers import assert_problem, bearer
 
 pytestmark = pytest.mark.django_db
@@ -188,7 +190,7 @@ def test_the_token_is_stored_only_as_a_hash(officer):
         assert text not in str(value), column
     # And in the table as the database holds it, every column as text.
     with connection.cursor() as cursor:
-        cursor.execute("SELECT t::text FROM cases_apitoken t WHERE id = %s", [row.pk])
+        cursor.execute("SELECT t::text FROM partners_apitoken t WHERE id = %s", [row.pk])
         (whole_row,) = cursor.fetchone()
     assert secret not in whole_row
     assert secret[:16] not in whole_row
@@ -230,7 +232,7 @@ def test_schema_and_docs_need_credentials(client, analyst_token, partner_token):
 
 
 def test_rate_limited_requests_get_a_429_with_retry_after(client, officer, monkeypatch):
-    from cases.api.throttling import PrincipalRateThrottle
+    from core.throttling import PrincipalRateThrottle
 
     monkeypatch.setattr(PrincipalRateThrottle, "rate", "3/min", raising=False)
     token = token_for(user=officer)

@@ -15,9 +15,9 @@ from cases.choices import Status
 from cases.models import ChannelEvent, NegotiationChannel
 from cases.services.channels import channel_create, channel_event_record
 from cases.services.detainees import detainee_create
-from cases.services.partners import partner_ensure
 from cases.services.status_changes import status_change_record
-from cases.services.tokens import token_issue
+from partners.services.partners import partner_ensure
+from partners.services.tokens import token_issue
 from tests.api_helpers import assert_names, assert_problem, bearer, parse_time
 
 pytestmark = pytest.mark.django_db

@@ -18,9 +18,9 @@ from cases.choices import Status
 from cases.models import Detainee, NegotiationChannel, StatusChange
 from cases.services.channels import channel_create, channel_event_record, channel_update
 from cases.services.detainees import detainee_create, detainee_update
-from cases.services.partners import partner_ensure
 from cases.services.status_changes import status_change_record
-from cases.services.tokens import token_issue
+from partners.services.partners import partner_ensure
+from partners.services.tokens import token_issue
 from tests.api_helpers import assert_problem, bearer
 
 ABDUCTED = datetime(2023, 10, 7, 4, 0, tzinfo=UTC)

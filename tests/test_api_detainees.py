@@ -22,9 +22,9 @@ from cases.demo.seed import demo_seed
 from cases.models import Detainee
 from cases.services.channels import channel_create
 from cases.services.detainees import NameVariantInput, detainee_create, detainee_update
-from cases.services.partners import partner_ensure
 from cases.services.status_changes import status_change_record
-from cases.services.tokens import token_issue
+from partners.services.partners import partner_ensure
+from partners.services.tokens import token_issue
 from tests.api_helpers import assert_names, assert_problem, bearer
 
 pytestmark = pytest.mark.django_db
@@ -231,14 +231,16 @@ def test_detail_is_the_same_representation_as_the_list(client, people, officer_t
         assert detail.json() == listed[str(detainee.pk)]
 
 
-@pytest.mark.parametrize(("who", "sees_notes"), [("officer", True), ("admin", True), ("analyst", False)])
-def test_notes_only_for_officers_and_admins(client, people, officer_token, admin_token, analyst_token, who, sees_notes):
+@pytest.mark.parametrize(("who", "reads_notes"), [("officer", True), ("admin", True), ("analyst", False)])
+def test_notes_only_for_officers_and_admins(
+    client, people, officer_token, admin_token, analyst_token, who, reads_notes
+):
     token = {"officer": officer_token, "admin": admin_token, "analyst": analyst_token}[who]
     listed = client.get(LIST, **bearer(token)).json()["results"]
     detail = client.get(f"{LIST}{people['aleksandr'].pk}/", **bearer(token)).json()
     for row in [*listed, detail]:
-        assert ("notes" in row) is sees_notes
-    assert ("brother in Haifa" in json.dumps(detail, ensure_ascii=False)) is sees_notes
+        assert ("notes" in row) is reads_notes
+    assert ("brother in Haifa" in json.dumps(detail, ensure_ascii=False)) is reads_notes
 
 
 def test_partners_never_see_notes(client, people, moscow_token):

@@ -3,7 +3,7 @@
 import pytest
 from django.core.cache import cache
 
-from cases.services.tokens import token_issue
+from partners.services.tokens import token_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +44,8 @@ def test_redis_down_the_api_still_answers(client, token, settings):
 
 
 def test_changes_made_with_a_token_name_it_in_the_field_history(client, officer):
-    from cases.models import ApiToken
     from cases.services.detainees import detainee_create
+    from partners.models import ApiToken
 
     token_row, token = token_issue(user=officer)
     detainee = detainee_create(full_name="Roman Gromov", actor=officer)

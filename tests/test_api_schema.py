@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cases.demo.seed import demo_seed
-from cases.services.tokens import token_issue
+from partners.services.tokens import token_issue
 from tests.conftest import PASSWORD
 
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"

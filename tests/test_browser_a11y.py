@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from cases.alerts.dispatch import event_dispatch
-from cases.models import Detainee, Event, NegotiationChannel
+from alerts.models import Event
+from alerts.services.dispatch import event_dispatch
+from alerts.services.subscriptions import subscription_create
+from cases.models import Detainee, NegotiationChannel
 from cases.services.detainees import NameVariantInput, detainee_update
 from cases.services.status_changes import status_change_record
-from cases.services.subscriptions import subscription_create
 from tests.browser import screenshot
 from tests.conftest import PASSWORD
 from tests.test_browser_flows import (

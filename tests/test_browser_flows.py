@@ -15,9 +15,10 @@ import pytest
 from django.db import connections
 from playwright.sync_api import expect
 
-from cases.alerts.dispatch import event_dispatch
+from alerts.models import Delivery, Event, Notification, Subscription
+from alerts.services.dispatch import event_dispatch
 from cases.demo.seed import demo_seed
-from cases.models import Delivery, Detainee, Event, NegotiationChannel, Notification, Subscription
+from cases.models import Detainee, NegotiationChannel
 from cases.services.detainees import NameVariantInput, detainee_create
 from cases.services.status_changes import status_change_record
 from tests.browser import chromium_page, screenshot

@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from cases.models import User
+from core.models import User
 from tests.conftest import manage, subprocess_env
 
 pytestmark = pytest.mark.django_db

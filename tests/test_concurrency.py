@@ -10,8 +10,8 @@ from django.db import connection
 from cases.choices import Status, allowed_next_statuses
 from cases.models import Detainee
 from cases.services.detainees import detainee_create
-from cases.services.errors import Conflict
 from cases.services.status_changes import status_change_record
+from core.errors import Conflict
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

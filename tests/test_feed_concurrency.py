@@ -10,11 +10,11 @@ import pytest
 from django.db import connection, transaction
 from django.test import Client
 
+from alerts.models import Event
 from cases.choices import Status
-from cases.models import Event
 from cases.services.detainees import detainee_create
 from cases.services.status_changes import status_change_record
-from cases.services.tokens import token_issue
+from partners.services.tokens import token_issue
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -16,8 +16,8 @@ import urllib.request
 import pytest
 
 from cases.services.detainees import detainee_create
-from cases.services.partners import partner_ensure
-from cases.services.tokens import token_issue
+from partners.services.partners import partner_ensure
+from partners.services.tokens import token_issue
 from tests.conftest import ROOT, child_database_url, free_port, subprocess_env, wait_for_port
 from tests.stack import PostgresCluster, pg_dump
 

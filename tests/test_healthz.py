@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from cases.health import redis_client
+from core.health import redis_client
 from hostage_tracker.celery import WORKER_HEARTBEAT_KEY
 from tests.conftest import ROOT, free_port, subprocess_env, wait_for_port
 from tests.http import Browserless

@@ -3,8 +3,8 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from cases.choices import Role
-from cases.services.users import user_provision
+from core.choices import Role
+from core.services import user_provision
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def test_analyst_reads_and_exports_but_writes_nothing():
     assert "cases.export_detainees" in analyst
     assert not {p for p in analyst if p.split(".")[1].startswith(("add_", "change_", "delete_"))}
     assert "cases.view_internal_notes" not in analyst
-    assert "cases.view_partner" not in analyst
+    assert "partners.view_partner" not in analyst
 
 
 def test_officer_edits_cases_and_records_changes_but_not_corrections():
@@ -47,7 +47,7 @@ def test_officer_edits_cases_and_records_changes_but_not_corrections():
 def test_admin_corrects_and_manages_users_and_partners():
     admin = perms(Role.ADMIN)
     assert perms(Role.OFFICER) <= admin
-    assert {"cases.correct_statuschange", "cases.add_user", "cases.change_user", "cases.add_partner"} <= admin
+    assert {"cases.correct_statuschange", "core.add_user", "core.change_user", "partners.add_partner"} <= admin
 
 
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.OFFICER, Role.ANALYST])
@@ -76,7 +76,7 @@ def test_changing_role_replaces_the_old_one():
 def test_every_permission_named_in_the_role_table_exists():
     from django.contrib.auth.models import Permission
 
-    from cases.roles import ROLE_PERMISSIONS
+    from core.roles import ROLE_PERMISSIONS
 
     existing = {f"{p.content_type.app_label}.{p.codename}" for p in Permission.objects.select_related("content_type")}
     for role, codenames in ROLE_PERMISSIONS.items():

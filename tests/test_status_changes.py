@@ -6,12 +6,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from cases.choices import EventType, Status
-from cases.history import record_changes
-from cases.models import Event, StatusChange
+from alerts.choices import EventType
+from alerts.models import Event
+from cases.choices import Status
+from cases.models import StatusChange
 from cases.services.detainees import detainee_create
-from cases.services.errors import InvalidTransition, StaleStatus
 from cases.services.status_changes import status_change_record
+from core.errors import InvalidTransition, StaleStatus
+from core.history import record_changes
 
 pytestmark = pytest.mark.django_db
 

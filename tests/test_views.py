@@ -189,7 +189,8 @@ def test_an_unknown_parameter_shows_nothing_rather_than_everyone(client, analyst
 
 
 def test_officer_links_and_unlinks_a_detainee_on_the_channel_page(client, officer, analyst, scenario):
-    from cases.models import ChannelMembership, Event, NegotiationChannel
+    from alerts.models import Event
+    from cases.models import ChannelMembership, NegotiationChannel
 
     channel = NegotiationChannel.objects.get(mediator_country="EG")
     detainee = Detainee.objects.exclude(channel_memberships__channel=channel).first()
@@ -238,17 +239,17 @@ def test_a_channel_subscription_by_part_of_its_name(client, analyst, scenario):
 
 
 def test_admins_revoke_tokens_in_the_admin(client, admin_user, officer):
-    from cases.models import ApiToken
-    from cases.services.tokens import token_issue
+    from partners.models import ApiToken
+    from partners.services.tokens import token_issue
 
     token_row, token = token_issue(user=officer)
     api = client.get("/api/v1/detainees/", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert api.status_code == 200
     signed_in(client, admin_user)
-    listing = client.get("/admin/cases/apitoken/")
+    listing = client.get("/admin/partners/apitoken/")
     assert listing.status_code == 200 and token_row.prefix in listing.content.decode()
     assert token not in listing.content.decode()
-    client.post("/admin/cases/apitoken/", {"action": "revoke", "_selected_action": [token_row.pk]})
+    client.post("/admin/partners/apitoken/", {"action": "revoke", "_selected_action": [token_row.pk]})
     assert ApiToken.objects.get().revoked_at is not None
     client.logout()
     assert client.get("/api/v1/detainees/", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
@@ -272,7 +273,8 @@ def test_a_channel_log_entry_cannot_be_dated_in_the_future(client, officer, scen
 
 
 def test_the_subscriptions_page_costs_the_same_for_many_subscriptions(client, analyst, scenario):
-    from cases.models import NegotiationChannel, Subscription
+    from alerts.models import Subscription
+    from cases.models import NegotiationChannel
 
     signed_in(client, analyst)
 

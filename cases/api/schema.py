@@ -7,7 +7,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_seri
 from rest_framework import serializers
 
 from cases.choices import Status
-from cases.filters import ORDERING_CHOICES
+from cases.filtersets import ORDERING_CHOICES
 
 PROBLEM = "application/problem+json"
 
@@ -114,7 +114,7 @@ def paginated(serializer_class):
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "cases.api.authentication.BearerTokenAuthentication"
+    target_class = "partners.authentication.BearerTokenAuthentication"
     name = "bearerAuth"
 
     def get_security_definition(self, auto_schema):
@@ -126,7 +126,7 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
 
 
 class SessionScheme(OpenApiAuthenticationExtension):
-    target_class = "cases.api.authentication.SessionAuthentication"
+    target_class = "partners.authentication.SessionAuthentication"
     name = "cookieAuth"
 
     def get_security_definition(self, auto_schema):

@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from cases.choices import ChannelEventKind, ChannelRole, ChannelStatus, Confidence, Script, Sex, Status
 from cases.models import ChannelEvent, Detainee, NegotiationChannel, StatusChange
+from core.access import hidden_fields, recorder_label
 
 
 class OffsetDateTimeField(serializers.DateTimeField):
@@ -78,8 +79,8 @@ class DetaineeSerializer(serializers.Serializer):
 
     def to_representation(self, instance: Detainee):
         data = super().to_representation(instance)
-        if not self.context["viewer"].sees_notes:
-            data.pop("notes", None)
+        for name in hidden_fields(self.context["viewer"]):
+            data.pop(name, None)
         return data
 
 
@@ -150,12 +151,7 @@ class StatusChangeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_recorded_by(self, change: StatusChange) -> str | None:
-        """The user who recorded it, or the API token (by its public prefix); hidden from partners."""
-        if self.context["viewer"].partner is not None:
-            return None
-        if change.recorded_by_token_id:
-            return f"token:{change.recorded_by_token.prefix}"
-        return change.recorded_by.get_username() if change.recorded_by_id else None
+        return recorder_label(self.context["viewer"], change)
 
 
 class StatusChangeWriteSerializer(StrictSerializer):
@@ -256,28 +252,6 @@ class ChannelEventWriteSerializer(StrictSerializer):
     summary = serializers.CharField()
     source = serializers.CharField(max_length=500)
     source_url = serializers.URLField(max_length=1000, allow_blank=True, default="")
-
-
-class EventObjectSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=["detainee", "channel"])
-    id = serializers.UUIDField()
-
-
-class ChangeSerializer(serializers.Serializer):
-    """One event of the change feed; webhook bodies carry the same object."""
-
-    cursor = serializers.CharField()
-    id = serializers.UUIDField()
-    type = serializers.CharField()
-    occurred_at = serializers.DateTimeField()
-    object = EventObjectSerializer()
-    data = serializers.DictField()
-
-
-class ChangeFeedSerializer(serializers.Serializer):
-    results = ChangeSerializer(many=True)
-    next_cursor = serializers.CharField()
-    has_more = serializers.BooleanField()
 
 
 class StatsRowSerializer(serializers.Serializer):

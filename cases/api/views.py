@@ -1,20 +1,12 @@
 """REST API v1 views: parse the request, ask a selector or a service, render. No rules live here."""
 
 from django.db import transaction
-from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from cases.api import etags
-from cases.api.documents import DETAINEE_COLUMNS, detainee_documents
-from cases.api.pagination import page_size_of, paginate
-from cases.api.principals import PartnerPrincipal
-from cases.api.problems import BadQuery
 from cases.api.schema import (
     CONDITIONAL_GET,
     CURSOR_PARAMETERS,
@@ -26,7 +18,6 @@ from cases.api.schema import (
     paginated,
 )
 from cases.api.serializers import (
-    ChangeFeedSerializer,
     ChannelEventSerializer,
     ChannelEventWriteSerializer,
     ChannelSerializer,
@@ -37,62 +28,18 @@ from cases.api.serializers import (
     StatusChangeSerializer,
     StatusChangeWriteSerializer,
 )
-from cases.feed import FeedError, feed_read
-from cases.filters import FILTER_PARAMETERS, DetaineeFilter
-from cases.models import ApiToken, Detainee, NegotiationChannel
-from cases.selectors import (
-    STAT_DIMENSIONS,
-    Viewer,
-    channel_events_of,
-    channel_memberships_visible,
-    channels_visible,
-    data_version,
-    detainee_counts,
-    detainees_visible,
-    status_changes_of,
-)
+from cases.filtersets import FILTER_PARAMETERS, DetaineeFilter
+from cases.models import Detainee, NegotiationChannel
+from cases.representations import DETAINEE_COLUMNS, detainee_documents
+from cases.selectors import STAT_DIMENSIONS, channel_events_of, detainee_counts, status_changes_of
 from cases.services.channels import channel_create, channel_event_record, channel_update
 from cases.services.detainees import NameVariantInput, detainee_create, detainee_update
 from cases.services.status_changes import status_change_record
-
-
-def viewer_of(request) -> Viewer:
-    user = request.user
-    if isinstance(user, PartnerPrincipal):
-        return Viewer(partner=user.partner)
-    return Viewer(user=user)
-
-
-def acting_user(request):
-    return None if isinstance(request.user, PartnerPrincipal) else request.user
-
-
-def acting_token(request):
-    token = request.auth
-    return token if isinstance(token, ApiToken) else None
-
-
-# Parameters that may be repeated (each value adds to the list); any other given twice is a 400.
-LIST_PARAMETERS = frozenset({"citizenship", "citizenship_all", "status"})
-
-
-def check_parameters(request, allowed: set[str] | frozenset[str]) -> None:
-    """Unknown query parameters are a 400: a typo such as `citizenships=RU` must not return everyone."""
-    repeated = sorted(
-        name
-        for name in request.query_params
-        if name not in LIST_PARAMETERS and len(request.query_params.getlist(name)) > 1
-    )
-    if repeated:
-        raise BadQuery({name: ["Give this parameter once."] for name in repeated})
-    unknown = sorted(set(request.query_params) - set(allowed))
-    if unknown:
-        raise BadQuery(
-            {
-                name: [f"Unknown query parameter. Known here: {', '.join(sorted(allowed)) or 'none'}."]
-                for name in unknown
-            }
-        )
+from core import etags
+from core.access import Viewer, channel_memberships_visible, channels_visible, detainees_visible
+from core.api import ApiView, acting_token, acting_user, collection_etag, viewer_of
+from core.pagination import page_size_of, paginate
+from core.problems import BadQuery
 
 
 def filtered_detainees(request, viewer: Viewer) -> DetaineeFilter:
@@ -100,33 +47,6 @@ def filtered_detainees(request, viewer: Viewer) -> DetaineeFilter:
     if not filterset.is_valid():
         raise BadQuery(filterset.errors)
     return filterset
-
-
-def collection_etag(request, viewer: Viewer) -> str:
-    query = sorted((key, value) for key in request.query_params for value in request.query_params.getlist(key))
-    return etags.make_etag(request.path, query, viewer.cache_key, data_version())
-
-
-class ApiView(APIView):
-    """Shared behaviour: parameters checked, ETag on every GET (304 on a match)."""
-
-    allowed_parameters: frozenset[str] = frozenset()
-
-    def initial(self, request, *args, **kwargs):
-        # An unsupported method is a 405 whoever asks, before authentication and permissions.
-        if request.method.lower() not in self.http_method_names or not hasattr(self, request.method.lower()):
-            raise MethodNotAllowed(request.method)
-        super().initial(request, *args, **kwargs)
-        if request.method == "GET":
-            check_parameters(request, self.allowed_parameters)
-
-    def conditional(self, request, etag: str, build) -> Response:
-        cached = etags.not_modified(request, etag)
-        if cached is not None:
-            return cached
-        response = build()
-        response["ETag"] = etag
-        return response
 
 
 def detainee_etag(detainee: Detainee, viewer: Viewer) -> str:
@@ -412,37 +332,6 @@ class ChannelEventListView(ApiView):
         return Response(ChannelEventSerializer(entry).data, status=status.HTTP_201_CREATED)
 
 
-class ChangeFeedView(ApiView):
-    allowed_parameters = frozenset({"after", "limit"})
-
-    @extend_schema(
-        operation_id="changes_list",
-        parameters=[
-            OpenApiParameter("after", OpenApiTypes.STR, description="The `next_cursor` of the previous response."),
-            OpenApiParameter("limit", OpenApiTypes.INT, description="1–1000 events (default 100)."),
-            *CONDITIONAL_GET,
-        ],
-        responses={200: ChangeFeedSerializer, **LIST_PROBLEMS},
-        description="The change feed. Pass back `next_cursor` as `after` to see every event you may see "
-        "exactly once, in commit-safe order, none skipped.",
-    )
-    def get(self, request):
-        viewer = viewer_of(request)
-        try:
-            return self.conditional(
-                request,
-                collection_etag(request, viewer),
-                lambda: HttpResponse(
-                    feed_read(
-                        viewer=viewer, after=request.query_params.get("after"), limit=request.query_params.get("limit")
-                    ),
-                    content_type="application/json",
-                ),
-            )
-        except FeedError as exc:
-            raise BadQuery({exc.field: [exc.message]}) from exc
-
-
 class StatsView(ApiView):
     allowed_parameters = FILTER_PARAMETERS | {"by"}
 
@@ -470,7 +359,3 @@ class StatsView(ApiView):
             collection_etag(request, viewer),
             lambda: Response({"by": by, "rows": detainee_counts(filterset.qs, by)}),
         )
-
-
-def raise_not_found(request, *args, **kwargs):
-    raise Http404

@@ -13,21 +13,21 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from cases.choices import EventType
+from alerts.choices import EventType
+from alerts.models import Event
 from cases.demo.scenario import CHANNELS, PersonPlan, core_slots, plan_person, stable_uuid
 from cases.models import (
     ChannelEvent,
     ChannelMembership,
     Citizenship,
     Detainee,
-    Event,
     NameVariant,
     NegotiationChannel,
-    Partner,
     StatusChange,
 )
 from cases.names import search_names
 from cases.services.case_refs import case_refs_allocate
+from partners.models import Partner
 
 CHUNK = 5_000
 DEMO_PARTNERS = [

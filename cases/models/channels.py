@@ -9,9 +9,9 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from cases.choices import ChannelEventKind, ChannelRole, ChannelStatus
-from cases.models.constraints import choice_check, not_blank
 from cases.models.detainees import Detainee
-from cases.models.history import TokenAttributedHistory
+from core.constraints import choice_check, not_blank
+from core.models import TokenAttributedHistory
 
 
 class NegotiationChannel(models.Model):

@@ -13,8 +13,8 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from cases.choices import INITIAL_STATUS, Script, Sex, Status
-from cases.models.constraints import choice_check, not_blank
-from cases.models.history import TokenAttributedHistory
+from core.constraints import choice_check, not_blank
+from core.models import TokenAttributedHistory
 
 CASE_REF_PREFIX = "HC-"
 

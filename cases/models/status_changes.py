@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.choices import Confidence, Status
 from cases.models.channels import NegotiationChannel
-from cases.models.constraints import choice_check, not_blank
 from cases.models.detainees import Detainee
+from core.constraints import choice_check, not_blank
 
 
 class StatusChange(models.Model):
@@ -29,7 +29,7 @@ class StatusChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     recorded_by_token = models.ForeignKey(
-        "cases.ApiToken", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "partners.ApiToken", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     source = models.CharField(_("source"), max_length=500)
     source_url = models.URLField(_("source URL"), max_length=1000, blank=True)

@@ -10,10 +10,11 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from cases.choices import EventType
-from cases.models import ChannelEvent, ChannelMembership, Detainee, NegotiationChannel, User
-from cases.services.errors import StaleVersion
-from cases.services.events import channel_summary, event_emit
+from alerts.choices import EventType
+from alerts.services.events import channel_summary, event_emit
+from cases.models import ChannelEvent, ChannelMembership, Detainee, NegotiationChannel
+from core.errors import StaleVersion
+from core.models import User
 
 EDITABLE_FIELDS = ("name", "mediator", "mediator_country", "counterpart", "place", "status", "opened_on", "closed_on")
 

@@ -7,12 +7,14 @@ from uuid import UUID
 from django.db import transaction
 from django.utils import timezone
 
-from cases.choices import INITIAL_STATUS, EventType, Sex
-from cases.models import Citizenship, Detainee, NameVariant, User
+from alerts.choices import EventType
+from alerts.services.events import detainee_summary, event_emit
+from cases.choices import INITIAL_STATUS, Sex
+from cases.models import Citizenship, Detainee, NameVariant
 from cases.names import search_names
 from cases.services.case_refs import case_refs_allocate
-from cases.services.errors import StaleVersion
-from cases.services.events import detainee_summary, event_emit
+from core.errors import StaleVersion
+from core.models import User
 
 # The fields an edit may change; the status only ever changes through a status change.
 EDITABLE_FIELDS = ("full_name", "sex", "date_of_birth", "abducted_at", "abduction_place", "notes")

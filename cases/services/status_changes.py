@@ -11,10 +11,13 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from cases.choices import TRANSITIONS, Confidence, EventType, Status, allowed_next_statuses
-from cases.models import ApiToken, Detainee, NegotiationChannel, StatusChange, User
-from cases.services.errors import InvalidTransition, StaleStatus, StaleVersion
-from cases.services.events import detainee_summary, event_emit
+from alerts.choices import EventType
+from alerts.services.events import detainee_summary, event_emit
+from cases.choices import TRANSITIONS, Confidence, Status, allowed_next_statuses
+from cases.models import Detainee, NegotiationChannel, StatusChange
+from core.errors import InvalidTransition, StaleStatus, StaleVersion
+from core.models import User
+from partners.models import ApiToken
 
 
 def _describe_allowed(status: str) -> str:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.forms import ChannelEventForm, ChannelForm, ChannelMemberForm, add_service_errors
 from cases.models import NegotiationChannel
-from cases.selectors import Viewer, channel_events_of, channel_memberships_visible, channels_visible
+from cases.selectors import channel_events_of
 from cases.services.channels import (
     EDITABLE_FIELDS,
     channel_create,
@@ -18,11 +18,12 @@ from cases.services.channels import (
     channel_member_unlink,
     channel_update,
 )
-from cases.services.errors import StaleVersion
+from core.access import channel_memberships_visible, channels_visible, viewer_of
+from core.errors import StaleVersion
 
 
 def channel_list(request):
-    channels = channels_visible(Viewer(user=request.user)).order_by("name")
+    channels = channels_visible(viewer_of(request.user)).order_by("name")
     channels = channels.annotate(members=Count("memberships__detainee", distinct=True))
     return render(request, "cases/channel_list.html", {"channels": channels})
 
@@ -30,7 +31,7 @@ def channel_list(request):
 def _members(request, channel) -> list[dict]:
     """One row per detainee, with all their roles in the channel."""
     rows: dict = {}
-    for m in channel_memberships_visible(Viewer(user=request.user)).filter(channel=channel):
+    for m in channel_memberships_visible(viewer_of(request.user)).filter(channel=channel):
         row = rows.setdefault(m.detainee_id, {"detainee": m.detainee, "links": []})
         row["links"].append(m)
     return list(rows.values())
@@ -53,14 +54,14 @@ def _detail(request, channel, event_form=None, member_form=None, status=200):
 
 
 def channel_detail(request, pk):
-    channel = get_object_or_404(channels_visible(Viewer(user=request.user)), pk=pk)
+    channel = get_object_or_404(channels_visible(viewer_of(request.user)), pk=pk)
     return _detail(request, channel)
 
 
 @require_POST
 @permission_required("cases.add_channelevent", raise_exception=True)
 def channel_add_event(request, pk):
-    channel = get_object_or_404(channels_visible(Viewer(user=request.user)), pk=pk)
+    channel = get_object_or_404(channels_visible(viewer_of(request.user)), pk=pk)
     form = ChannelEventForm(request.POST)
     if form.is_valid():
         try:
@@ -76,7 +77,7 @@ def channel_add_event(request, pk):
 @require_POST
 @permission_required("cases.add_channelmembership", raise_exception=True)
 def channel_link_member(request, pk):
-    channel = get_object_or_404(channels_visible(Viewer(user=request.user)), pk=pk)
+    channel = get_object_or_404(channels_visible(viewer_of(request.user)), pk=pk)
     form = ChannelMemberForm(request.POST)
     if form.is_valid():
         try:
@@ -98,7 +99,7 @@ def channel_link_member(request, pk):
 @require_POST
 @permission_required("cases.delete_channelmembership", raise_exception=True)
 def channel_unlink_member(request, pk, membership_id):
-    channel = get_object_or_404(channels_visible(Viewer(user=request.user)), pk=pk)
+    channel = get_object_or_404(channels_visible(viewer_of(request.user)), pk=pk)
     if channel_member_unlink(channel_id=channel.pk, membership_id=membership_id, actor=request.user):
         messages.success(request, "Link removed.")
     return redirect("channel-detail", pk=channel.pk)

@@ -8,24 +8,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.api.documents import DETAINEE_COLUMNS, detainee_documents
-from cases.api.pagination import page_size_of, paginate
-from cases.api.problems import BadQuery
 from cases.choices import Status, allowed_next_statuses
-from cases.filters import FILTER_PARAMETERS, DetaineeFilter
+from cases.filtersets import FILTER_PARAMETERS, DetaineeFilter
 from cases.forms import DetaineeForm, NameVariantFormSet, StatusChangeForm, add_service_errors
-from cases.history import history_entries
 from cases.models import Citizenship, Detainee, NameVariant, NegotiationChannel
-from cases.selectors import Viewer, detainees_visible, status_changes_of
+from cases.representations import DETAINEE_COLUMNS, detainee_documents
+from cases.selectors import status_changes_of
 from cases.services.detainees import NameVariantInput, detainee_create, detainee_update
-from cases.services.errors import Conflict, StaleVersion
 from cases.services.status_changes import status_change_record
+from core.access import Viewer, detainees_visible, hidden_fields, viewer_of
+from core.errors import Conflict, StaleVersion
+from core.history import history_entries
+from core.pagination import page_size_of, paginate
+from core.problems import BadQuery
 
 LIST_PAGE_SIZE = 50
 
 
 def viewer_for(request) -> Viewer:
-    return Viewer(user=request.user)
+    return viewer_of(request.user)
 
 
 LIST_PARAMETERS = FILTER_PARAMETERS | {"cursor", "page_size"}
@@ -81,7 +82,7 @@ def _detail_context(request, detainee: Detainee, status_form=None) -> dict:
         (label, list(model.history.filter(detainee_id=detainee.pk).select_related("history_user")))
         for label, model in (("Citizenship", Citizenship), ("Name variant", NameVariant))
     ]
-    hidden = frozenset() if viewer.sees_notes else frozenset({"notes"})
+    hidden = hidden_fields(viewer)
     history = [("Record", entry) for entry in history_entries(records, hidden)]
     for label, rows in related:
         for row in rows:

@@ -10,10 +10,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from openpyxl import Workbook
 
-from cases.api.documents import DETAINEE_COLUMNS, detainee_documents
-from cases.filters import FILTER_PARAMETERS, DetaineeFilter
+from cases.filtersets import FILTER_PARAMETERS, DetaineeFilter
 from cases.models import Detainee
-from cases.selectors import Viewer, detainees_visible
+from cases.representations import DETAINEE_COLUMNS, detainee_documents
+from core.access import Viewer, detainees_visible, viewer_of
 
 HEADER = [
     "case_ref",
@@ -34,7 +34,7 @@ CHUNK = 2000
 
 
 def _rows(request) -> Iterator[list[str]] | None:
-    viewer = Viewer(user=request.user)
+    viewer = viewer_of(request.user)
     filterset = DetaineeFilter(request.GET, queryset=detainees_visible(viewer))
     if set(request.GET) - FILTER_PARAMETERS or not filterset.is_valid():
         return None

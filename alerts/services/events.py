@@ -1,0 +1,59 @@
+"""The transactional outbox: an event row written in the same transaction as the change."""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from alerts.models import Event
+from cases.models import Detainee, NegotiationChannel
+from core.models import User
+from core.queue import EVENT_DISPATCH, send_after_commit
+
+
+def detainee_summary(detainee: Detainee) -> dict[str, Any]:
+    """What an event says about a detainee: never the internal notes."""
+    return {
+        "case_ref": detainee.case_ref,
+        "full_name": detainee.full_name,
+        "status": detainee.status,
+        "status_since": detainee.status_since.isoformat(),
+        "citizenships": sorted(detainee.citizenships.values_list("country", flat=True)),
+        "version": detainee.version,
+    }
+
+
+def channel_summary(channel: NegotiationChannel) -> dict[str, Any]:
+    return {
+        "name": channel.name,
+        "mediator": channel.mediator,
+        "counterpart": channel.counterpart,
+        "place": channel.place,
+        "status": channel.status,
+    }
+
+
+def event_emit(
+    *,
+    type: str,
+    detainee: Detainee | None = None,
+    channel: NegotiationChannel | None = None,
+    data: dict[str, Any],
+    actor: User | None = None,
+) -> Event:
+    """Record an event inside the caller's transaction; it is handed to the workers once that commits."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("events must be emitted inside the transaction of the change they announce")
+    subject = detainee if detainee is not None else channel
+    event = Event.objects.create(
+        type=type,
+        occurred_at=timezone.now(),
+        object_type="detainee" if detainee is not None else "channel",
+        object_id=subject.pk,
+        detainee=detainee,
+        channel=channel,
+        data=data,
+        actor=actor if actor is not None and actor.pk else None,
+    )
+    send_after_commit(EVENT_DISPATCH, event.seq)
+    return event

@@ -1,1 +1,0 @@
-"""Delivering events: fan-out to subscribers and partners, transports, retries and the sweep."""

@@ -1,0 +1,59 @@
+"""Admin pages for partners, their API tokens and their webhook endpoints."""
+
+from django.contrib import admin, messages
+from simple_history.admin import SimpleHistoryAdmin
+
+from core.access import partner_scope
+from partners.models import ApiToken, Partner, WebhookEndpoint
+from partners.services.partners import webhook_secret_generate
+from partners.services.tokens import token_revoke
+
+
+@admin.register(Partner)
+class PartnerAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "nationality_list", "is_active", "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+
+    @admin.display(description="Nationalities")
+    def nationality_list(self, obj: Partner) -> str:
+        return ", ".join(partner_scope(obj))
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    list_display = ["partner", "url", "is_active", "disabled_reason", "created_at"]
+    list_filter = ["is_active", "partner"]
+    fields = ["partner", "url", "is_active", "disabled_reason"]
+    readonly_fields = ["disabled_reason"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.secret = webhook_secret_generate()
+            # Shown once: the secret is never displayed again.
+            messages.warning(request, f"Signing secret for {obj.url} (copy it now, it is shown once): {obj.secret}")
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued with `manage.py issue_token` (shown once); here admins see and revoke them."""
+
+    list_display = ["prefix", "name", "user", "partner", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    list_filter = ["partner", "revoked_at"]
+    search_fields = ["prefix", "name", "user__username", "partner__name"]
+    fields = ["prefix", "name", "user", "partner", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Revoke the selected tokens", permissions=["change"])
+    def revoke(self, request, queryset):
+        for token in queryset.filter(revoked_at__isnull=True):
+            token_revoke(token=token)
+        self.message_user(request, "Revoked. Calls with those tokens now answer 401.")

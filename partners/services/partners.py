@@ -1,0 +1,61 @@
+"""Partners (other organisations, scoped to nationalities) and their webhook endpoints."""
+
+import base64
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django_countries import countries
+
+from core.access import partner_scope
+from partners.models import Partner, WebhookEndpoint
+from partners.webhook_urls import webhook_url_check
+
+
+def nationalities_parse(raw: str) -> list[str]:
+    """'ru, IL' -> ['IL', 'RU'], refusing anything that is not an ISO 3166-1 alpha-2 code."""
+    codes = sorted({code.strip().upper() for code in raw.split(",") if code.strip()})
+    unknown = [code for code in codes if code not in countries]
+    if unknown:
+        raise ValidationError({"nationalities": f"Not ISO 3166-1 alpha-2 country codes: {', '.join(unknown)}."})
+    if not codes:
+        raise ValidationError({"nationalities": "Give at least one nationality."})
+    return codes
+
+
+@transaction.atomic
+def partner_ensure(*, name: str, nationalities: list[str] | None = None) -> tuple[Partner, bool]:
+    """The partner of that name; created (or its scope replaced) when `nationalities` is given."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "A partner needs a name."})
+    partner = Partner.objects.select_for_update().filter(name=name).first()
+    if partner is None:
+        if not nationalities:
+            raise ValidationError({"nationalities": f"No partner named {name!r}: give its nationalities to create it."})
+        partner = Partner(name=name, nationalities=nationalities)
+        partner.full_clean()
+        partner.save()
+        return partner, True
+    if nationalities and sorted(nationalities) != partner_scope(partner):
+        partner.nationalities = nationalities
+        partner.full_clean()
+        partner.save()
+    return partner, False
+
+
+def webhook_secret_generate() -> str:
+    """A Standard Webhooks signing secret: 'whsec_' and 32 random bytes in base64."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+@transaction.atomic
+def webhook_endpoint_create(*, partner: Partner, url: str) -> WebhookEndpoint:
+    """Register a URL for the partner's events; the returned endpoint's secret is shown once."""
+    webhook_url_check(url)
+    if WebhookEndpoint.objects.filter(partner=partner, url=url).exists():
+        raise ValidationError({"url": "This partner already has an endpoint at that URL."})
+    endpoint = WebhookEndpoint(partner=partner, url=url, secret=webhook_secret_generate())
+    endpoint.full_clean()
+    endpoint.save()
+    return endpoint
