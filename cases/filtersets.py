@@ -154,5 +154,17 @@ class DetaineeFilter(django_filters.FilterSet):
             spec.append(("case_ref", spec[0][1]))
         return spec
 
+    def values_in_force(self) -> dict[str, str]:
+        """What the filter form shows: the filters this list is filtered by, lists joined by commas."""
+        values = {}
+        for name in self.base_filters:
+            value = self.form[name].value()
+            values[name] = ",".join(value) if isinstance(value, list) else (value or "")
+        return values
+
 
 FILTER_PARAMETERS = frozenset(DetaineeFilter.base_filters)
+# The filters that take several values (comma-separated, or the parameter repeated).
+REPEATABLE_PARAMETERS = frozenset(
+    name for name, f in DetaineeFilter.base_filters.items() if isinstance(f, django_filters.MultipleChoiceFilter)
+)

@@ -1,4 +1,7 @@
-"""Detainee documents as the API returns them, assembled from plain column values.
+"""The shapes of a case, built once for every channel: the detainee document (API, browser, exports),
+and what events say about a detainee, a channel and a status change (feed, webhooks, emails).
+
+Detainee documents are assembled from plain column values.
 
 A page of 100 detainees is read with four queries (the page, citizenships, name variants, channel
 links) and built as dicts directly: model instances and DRF field machinery cost more than the SQL
@@ -8,8 +11,9 @@ that both agree.
 
 from collections import defaultdict
 from datetime import date, datetime
+from typing import Any
 
-from cases.models import ChannelMembership, Citizenship, Detainee, NameVariant
+from cases.models import ChannelMembership, Citizenship, Detainee, NameVariant, NegotiationChannel, StatusChange
 from core.access import Viewer, hidden_fields
 
 DETAINEE_COLUMNS = (
@@ -84,3 +88,44 @@ def detainee_documents(detainees: list[Detainee], viewer: Viewer) -> list[dict]:
             document["notes"] = d.notes
         documents.append(document)
     return documents
+
+
+# --- What events say (stored with the event; core.access renders them per reader) -----------------
+
+
+def detainee_summary(detainee: Detainee) -> dict[str, Any]:
+    """What an event says about a detainee: never the internal notes."""
+    return {
+        "case_ref": detainee.case_ref,
+        "full_name": detainee.full_name,
+        "status": detainee.status,
+        "status_since": detainee.status_since.isoformat(),
+        "citizenships": sorted(detainee.citizenships.values_list("country", flat=True)),
+        "version": detainee.version,
+    }
+
+
+def channel_summary(channel: NegotiationChannel) -> dict[str, Any]:
+    return {
+        "name": channel.name,
+        "mediator": channel.mediator,
+        "counterpart": channel.counterpart,
+        "place": channel.place,
+        "status": channel.status,
+    }
+
+
+def status_change_payload(change: StatusChange) -> dict:
+    return {
+        "id": str(change.id),
+        "from_status": change.from_status,
+        "to_status": change.to_status,
+        "occurred_at": change.occurred_at.isoformat(),
+        "recorded_at": change.recorded_at.isoformat(),
+        "confidence": change.confidence,
+        "source": change.source,
+        "source_url": change.source_url,
+        "channel": str(change.channel_id) if change.channel_id else None,
+        "is_correction": change.is_correction,
+        "correction_reason": change.correction_reason,
+    }

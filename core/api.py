@@ -8,6 +8,7 @@ from alerts.selectors import data_version
 from core import etags
 from core.access import Viewer
 from core.access import viewer_of as principal_viewer
+from core.parameters import parameter_errors
 from core.problems import BadQuery
 from partners.models import ApiToken
 from partners.principals import PartnerPrincipal
@@ -26,29 +27,6 @@ def acting_token(request):
     return token if isinstance(token, ApiToken) else None
 
 
-# Parameters that may be repeated (each value adds to the list); any other given twice is a 400.
-LIST_PARAMETERS = frozenset({"citizenship", "citizenship_all", "status"})
-
-
-def check_parameters(request, allowed: set[str] | frozenset[str]) -> None:
-    """Unknown query parameters are a 400: a typo such as `citizenships=RU` must not return everyone."""
-    repeated = sorted(
-        name
-        for name in request.query_params
-        if name not in LIST_PARAMETERS and len(request.query_params.getlist(name)) > 1
-    )
-    if repeated:
-        raise BadQuery({name: ["Give this parameter once."] for name in repeated})
-    unknown = sorted(set(request.query_params) - set(allowed))
-    if unknown:
-        raise BadQuery(
-            {
-                name: [f"Unknown query parameter. Known here: {', '.join(sorted(allowed)) or 'none'}."]
-                for name in unknown
-            }
-        )
-
-
 def collection_etag(request, viewer: Viewer) -> str:
     query = sorted((key, value) for key in request.query_params for value in request.query_params.getlist(key))
     return etags.make_etag(request.path, query, viewer.cache_key, data_version())
@@ -58,6 +36,7 @@ class ApiView(APIView):
     """Shared behaviour: parameters checked, ETag on every GET (304 on a match)."""
 
     allowed_parameters: frozenset[str] = frozenset()
+    repeatable_parameters: frozenset[str] = frozenset()
 
     def initial(self, request, *args, **kwargs):
         # An unsupported method is a 405 whoever asks, before authentication and permissions.
@@ -65,7 +44,11 @@ class ApiView(APIView):
             raise MethodNotAllowed(request.method)
         super().initial(request, *args, **kwargs)
         if request.method == "GET":
-            check_parameters(request, self.allowed_parameters)
+            errors = parameter_errors(
+                request.query_params, allowed=self.allowed_parameters, repeatable=self.repeatable_parameters
+            )
+            if errors:
+                raise BadQuery(errors)
 
     def conditional(self, request, etag: str, build) -> Response:
         cached = etags.not_modified(request, etag)

@@ -210,3 +210,22 @@ def test_nobody_is_alerted_to_their_own_change(people, officer, analyst):
     event = dispatch_latest(EventType.DETAINEE_STATUS_CHANGED)
     assert event.actor == officer
     assert list(Notification.objects.filter(event=event).values_list("user__username", flat=True)) == ["analyst"]
+
+
+def test_an_edit_of_the_internal_notes_alone_reaches_only_those_who_may_read_notes(people, endpoints, analyst, officer):
+    """A partner or an analyst must not even learn that the internal notes changed."""
+    from cases.services.detainees import detainee_update
+
+    for user in (analyst, officer):
+        Subscription.objects.create(user=user, kind="detainee", value=str(people["ru_il"].pk))
+    detainee_update(detainee_id=people["ru_il"].pk, actor=None, notes="Family reached through the consulate.")
+    event = dispatch_latest(EventType.DETAINEE_UPDATED)
+    assert event.data["changed"] == ["notes"]
+    assert not Delivery.objects.filter(event=event, kind="webhook").exists()
+    assert list(Notification.objects.filter(event=event).values_list("user__username", flat=True)) == ["officer"]
+
+    detainee_update(detainee_id=people["ru_il"].pk, actor=None, notes="Seen in a video.", abduction_place="Nir Oz")
+    event = dispatch_latest(EventType.DETAINEE_UPDATED)
+    (delivery,) = Delivery.objects.filter(event=event, kind="webhook")
+    assert delivery.endpoint == endpoints["ru"]
+    assert Notification.objects.filter(event=event).count() == 2

@@ -323,3 +323,25 @@ def test_feed_events_never_carry_internal_notes(client, officer, analyst_token):
     )
     events, _ = drain_until(client, analyst_token, want=1, limit=10)
     assert events and "Do not share" not in json.dumps(events)
+
+
+def test_an_edit_of_the_internal_notes_alone_is_not_in_the_feed_of_those_who_may_not_read_notes(
+    client, officer, officer_token, analyst_token
+):
+    from cases.services.detainees import detainee_update
+
+    partner, _ = partner_ensure(name="Moscow desk", nationalities=["RU"])
+    partner_token = token_issue(partner=partner)[1]
+    detainee = detainee_create(full_name="Irina Voronina", actor=officer, citizenships=["RU"])
+    detainee_update(detainee_id=detainee.pk, actor=officer, notes="Family reached through the consulate.")
+    detainee_update(detainee_id=detainee.pk, actor=officer, notes="Seen in a video.", abduction_place="Nir Oz")
+
+    drain_until(client, officer_token, want=3)  # all three are final, for every reader
+
+    def updates(token):
+        events, _, _ = drain(client, token, limit=2)
+        return [e["data"]["changed"] for e in events if e["type"] == "detainee.updated"]
+
+    assert updates(officer_token) == [["notes"], ["abduction_place", "notes"]]
+    assert updates(analyst_token) == [["abduction_place"]]
+    assert updates(partner_token) == [["abduction_place"]]

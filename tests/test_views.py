@@ -184,7 +184,7 @@ def test_no_page_points_outside(client, admin_user, scenario):
 def test_an_unknown_parameter_shows_nothing_rather_than_everyone(client, analyst, scenario):
     page = signed_in(client, analyst).get("/detainees/", {"citizenships": "RU"})
     assert page.status_code == 400 and page.context["rows"] == []
-    assert "Unknown parameter" in page.content.decode() and "citizenships" in page.content.decode()
+    assert "Unknown query parameter" in page.content.decode() and "citizenships" in page.content.decode()
     assert client.get("/detainees/export.csv", {"citizenships": "RU"}).status_code == 400
 
 
@@ -297,3 +297,10 @@ def test_the_subscriptions_page_costs_the_same_for_many_subscriptions(client, an
     # Described by case reference and name or by channel name, never by a bare id.
     assert not shown & {s.value for s in Subscription.objects.filter(user=analyst)}
     assert any(d.startswith("HC-") for d in shown) and "Doha talks (Qatar)" in shown
+
+
+def test_a_single_valued_filter_given_twice_is_refused_as_in_the_api(client, analyst, scenario):
+    page = signed_in(client, analyst).get("/detainees/?dual=true&dual=false")
+    assert page.status_code == 400 and page.context["rows"] == []
+    assert "Give this parameter once" in page.content.decode()
+    assert client.get("/detainees/export.csv?dual=true&dual=false").status_code == 400

@@ -11,28 +11,6 @@ from core.models import User
 from core.queue import EVENT_DISPATCH, send_after_commit
 
 
-def detainee_summary(detainee: Detainee) -> dict[str, Any]:
-    """What an event says about a detainee: never the internal notes."""
-    return {
-        "case_ref": detainee.case_ref,
-        "full_name": detainee.full_name,
-        "status": detainee.status,
-        "status_since": detainee.status_since.isoformat(),
-        "citizenships": sorted(detainee.citizenships.values_list("country", flat=True)),
-        "version": detainee.version,
-    }
-
-
-def channel_summary(channel: NegotiationChannel) -> dict[str, Any]:
-    return {
-        "name": channel.name,
-        "mediator": channel.mediator,
-        "counterpart": channel.counterpart,
-        "place": channel.place,
-        "status": channel.status,
-    }
-
-
 def event_emit(
     *,
     type: str,

@@ -1,13 +1,13 @@
 """What the OpenAPI schema says beyond what drf-spectacular infers: bearer auth, problem responses,
 ETag / If-None-Match / If-Match headers, the paginated envelopes."""
 
+import django_filters
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
-from cases.choices import Status
-from cases.filtersets import ORDERING_CHOICES
+from cases.filtersets import CountryListFilter, DetaineeFilter
 
 PROBLEM = "application/problem+json"
 
@@ -79,24 +79,26 @@ def _list_of(items: dict, description: str) -> OpenApiParameter:
 
 
 def _detainee_filters() -> list[OpenApiParameter]:
-    country = {"type": "string", "pattern": "^[A-Za-z]{2}$"}
-    params = {
-        "citizenship": _list_of(country, "Holds any of these ISO 3166-1 alpha-2 codes."),
-        "citizenship_all": _list_of(country, "Holds all of these codes."),
-        "status": _list_of({"type": "string", "enum": list(Status.values)}, "Current status, any of."),
-    }
-    out = []
-    for name, param in params.items():
-        param.name = name
-        out.append(param)
-    return [
-        *out,
-        OpenApiParameter("dual", str, enum=["true", "false"], description="Two or more citizenships, or exactly one."),
-        OpenApiParameter("channel", OpenApiTypes.UUID, description="Linked to this negotiation channel."),
-        OpenApiParameter("updated_since", OpenApiTypes.DATETIME, description="Changed at or after this time."),
-        OpenApiParameter("q", str, description="A name in any script or spelling (Aleksandr, Alexandr, Александр)."),
-        OpenApiParameter("ordering", str, enum=list(ORDERING_CHOICES), description="Sort order."),
-    ]
+    """The list's query parameters as the FilterSet defines them (the one definition of the filters)."""
+    parameters = []
+    for name, spec in DetaineeFilter.base_filters.items():
+        description = str(spec.label)
+        if isinstance(spec, CountryListFilter):
+            parameter = _list_of({"type": "string", "pattern": "^[A-Za-z]{2}$"}, description + " (ISO 3166-1 alpha-2).")
+        elif isinstance(spec, django_filters.MultipleChoiceFilter):
+            parameter = _list_of({"type": "string", "enum": [value for value, _ in spec.extra["choices"]]}, description)
+        elif isinstance(spec, django_filters.ChoiceFilter):
+            parameter = OpenApiParameter(name, str, enum=[value for value, _ in spec.extra["choices"]])
+        elif isinstance(spec, django_filters.UUIDFilter):
+            parameter = OpenApiParameter(name, OpenApiTypes.UUID)
+        elif isinstance(spec, django_filters.IsoDateTimeFilter):
+            parameter = OpenApiParameter(name, OpenApiTypes.DATETIME)
+        else:
+            parameter = OpenApiParameter(name, str)
+        parameter.name = name
+        parameter.description = parameter.description or description
+        parameters.append(parameter)
+    return parameters
 
 
 DETAINEE_FILTERS = _detainee_filters()

@@ -28,7 +28,7 @@ from cases.api.serializers import (
     StatusChangeSerializer,
     StatusChangeWriteSerializer,
 )
-from cases.filtersets import FILTER_PARAMETERS, DetaineeFilter
+from cases.filtersets import FILTER_PARAMETERS, REPEATABLE_PARAMETERS, DetaineeFilter
 from cases.models import Detainee, NegotiationChannel
 from cases.representations import DETAINEE_COLUMNS, detainee_documents
 from cases.selectors import STAT_DIMENSIONS, channel_events_of, detainee_counts, status_changes_of
@@ -62,6 +62,7 @@ def detainee_etag(detainee: Detainee, viewer: Viewer) -> str:
 
 class DetaineeListView(ApiView):
     allowed_parameters = FILTER_PARAMETERS | {"page_size", "cursor"}
+    repeatable_parameters = REPEATABLE_PARAMETERS
     write_permissions = {"POST": "cases.add_detainee"}
 
     @extend_schema(
@@ -334,6 +335,7 @@ class ChannelEventListView(ApiView):
 
 class StatsView(ApiView):
     allowed_parameters = FILTER_PARAMETERS | {"by"}
+    repeatable_parameters = REPEATABLE_PARAMETERS
 
     @extend_schema(
         operation_id="stats_retrieve",

@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from alerts.choices import EventType
-from alerts.services.events import channel_summary, event_emit
+from alerts.services.events import event_emit
 from cases.models import ChannelEvent, ChannelMembership, Detainee, NegotiationChannel
+from cases.representations import channel_summary
 from core.errors import StaleVersion
 from core.models import User
 

@@ -8,10 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from alerts.choices import EventType
-from alerts.services.events import detainee_summary, event_emit
+from alerts.services.events import event_emit
 from cases.choices import INITIAL_STATUS, Sex
 from cases.models import Citizenship, Detainee, NameVariant
 from cases.names import search_names
+from cases.representations import detainee_summary
 from cases.services.case_refs import case_refs_allocate
 from core.errors import StaleVersion
 from core.models import User

@@ -12,9 +12,10 @@ from django.db.models import Max
 from django.utils import timezone
 
 from alerts.choices import EventType
-from alerts.services.events import detainee_summary, event_emit
+from alerts.services.events import event_emit
 from cases.choices import TRANSITIONS, Confidence, Status, allowed_next_statuses
 from cases.models import Detainee, NegotiationChannel, StatusChange
+from cases.representations import detainee_summary, status_change_payload
 from core.errors import InvalidTransition, StaleStatus, StaleVersion
 from core.models import User
 from partners.models import ApiToken
@@ -164,19 +165,3 @@ def status_change_record(
         },
     )
     return change
-
-
-def status_change_payload(change: StatusChange) -> dict:
-    return {
-        "id": str(change.id),
-        "from_status": change.from_status,
-        "to_status": change.to_status,
-        "occurred_at": change.occurred_at.isoformat(),
-        "recorded_at": change.recorded_at.isoformat(),
-        "confidence": change.confidence,
-        "source": change.source,
-        "source_url": change.source_url,
-        "channel": str(change.channel_id) if change.channel_id else None,
-        "is_correction": change.is_correction,
-        "correction_reason": change.correction_reason,
-    }

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.choices import Status, allowed_next_statuses
-from cases.filtersets import FILTER_PARAMETERS, DetaineeFilter
+from cases.filtersets import FILTER_PARAMETERS, REPEATABLE_PARAMETERS, DetaineeFilter
 from cases.forms import DetaineeForm, NameVariantFormSet, StatusChangeForm, add_service_errors
 from cases.models import Citizenship, Detainee, NameVariant, NegotiationChannel
 from cases.representations import DETAINEE_COLUMNS, detainee_documents
@@ -20,6 +20,7 @@ from core.access import Viewer, detainees_visible, hidden_fields, viewer_of
 from core.errors import Conflict, StaleVersion
 from core.history import history_entries
 from core.pagination import page_size_of, paginate
+from core.parameters import parameter_errors
 from core.problems import BadQuery
 
 LIST_PAGE_SIZE = 50
@@ -32,11 +33,6 @@ def viewer_for(request) -> Viewer:
 LIST_PARAMETERS = FILTER_PARAMETERS | {"cursor", "page_size"}
 
 
-def unknown_parameters(request) -> list[str]:
-    """Parameters the list does not know: refused, like the API, so a typo never shows everyone."""
-    return sorted(set(request.GET) - LIST_PARAMETERS)
-
-
 def detainee_list(request):
     viewer = viewer_for(request)
     filterset = DetaineeFilter(request.GET, queryset=detainees_visible(viewer))
@@ -44,12 +40,13 @@ def detainee_list(request):
         "filterset": filterset,
         "statuses": Status.choices,
         "selected_statuses": set(filterset.form["status"].value() or []),
+        "filters": filterset.values_in_force(),
         "channels": NegotiationChannel.objects.order_by("name").values_list("pk", "name"),
         "ordering": request.GET.get("ordering", "case_ref"),
     }
-    unknown = unknown_parameters(request)
-    if unknown or not filterset.is_valid():
-        context |= {"rows": [], "errors": True, "unknown": unknown}
+    refused = parameter_errors(request.GET, allowed=LIST_PARAMETERS, repeatable=REPEATABLE_PARAMETERS)
+    if refused or not filterset.is_valid():
+        context |= {"rows": [], "errors": True, "unknown": sorted(refused), "refused": refused}
         return render(request, "cases/detainee_list.html", context, status=400)
     try:
         page_size = page_size_of(request, LIST_PAGE_SIZE)

@@ -10,10 +10,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from openpyxl import Workbook
 
-from cases.filtersets import FILTER_PARAMETERS, DetaineeFilter
+from cases.filtersets import FILTER_PARAMETERS, REPEATABLE_PARAMETERS, DetaineeFilter
 from cases.models import Detainee
 from cases.representations import DETAINEE_COLUMNS, detainee_documents
 from core.access import Viewer, detainees_visible, viewer_of
+from core.parameters import parameter_errors
 
 HEADER = [
     "case_ref",
@@ -36,7 +37,8 @@ CHUNK = 2000
 def _rows(request) -> Iterator[list[str]] | None:
     viewer = viewer_of(request.user)
     filterset = DetaineeFilter(request.GET, queryset=detainees_visible(viewer))
-    if set(request.GET) - FILTER_PARAMETERS or not filterset.is_valid():
+    refused = parameter_errors(request.GET, allowed=FILTER_PARAMETERS, repeatable=REPEATABLE_PARAMETERS)
+    if refused or not filterset.is_valid():
         return None
     order = [f"{'-' if desc else ''}{column}" for column, desc in filterset.sort_spec]
     queryset = filterset.qs.only(*DETAINEE_COLUMNS).order_by(*order)
