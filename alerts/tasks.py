@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from alerts.choices import DeliveryStatus
 from alerts.services import delivery, dispatch, sweep
 from core.queue import send_now
 
@@ -15,7 +16,7 @@ def event_dispatch(event_seq: int) -> None:
 @shared_task(ignore_result=True)
 def delivery_attempt(delivery_id: int) -> None:
     status = delivery.delivery_attempt(delivery_id=delivery_id)
-    if status == "pending":
+    if status == DeliveryStatus.PENDING:
         countdown = delivery.next_retry_countdown(delivery_id)
         # Short waits go through the broker for speed; the sweep covers long ones and lost messages.
         if countdown is not None and countdown <= 600:

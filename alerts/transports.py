@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from standardwebhooks.webhooks import Webhook
 
+from alerts.choices import DeliveryKind
 from alerts.models import Delivery
 from alerts.representations import event_body, event_object
 from alerts.summaries import event_summary
@@ -114,7 +115,7 @@ class EmailTransport:
         return None
 
 
-TRANSPORTS = {"webhook": WebhookTransport(), "email": EmailTransport()}
+TRANSPORTS = {DeliveryKind.WEBHOOK: WebhookTransport(), DeliveryKind.EMAIL: EmailTransport()}
 
 
 def monotonic_ms(start: float) -> int:

@@ -28,9 +28,9 @@ def main() -> dict:
     from cases.choices import Status
     from cases.services.detainees import detainee_create
     from cases.services.status_changes import status_change_record
+    from harness.receivers import WebhookReceiver
     from partners.models import Partner
     from partners.services.partners import partner_ensure, webhook_endpoint_create
-    from tests.receivers import WebhookReceiver
 
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
     worker = subprocess.Popen(

@@ -3,12 +3,13 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Avg, Case, Count, DurationField, ExpressionWrapper, F, Q, Value, When
+from django.db.models import Avg, Case, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Now, TruncDate
 from django_countries import countries
 
 from cases.choices import CAPTIVE_STATUSES, Status
 from cases.models import Citizenship, Detainee, StatusChange
+from core.access import Viewer, detainees_visible
 
 FREED_STATUSES = (Status.RELEASED, Status.RESCUED, Status.ESCAPED)
 
@@ -20,14 +21,15 @@ class Bar:
     link: str
 
 
-def status_bars() -> list[Bar]:
-    counts = dict(Detainee.objects.order_by().values_list("status").annotate(n=Count("pk")))
+def status_bars(detainees: QuerySet[Detainee]) -> list[Bar]:
+    counts = dict(detainees.order_by().values_list("status").annotate(n=Count("pk")))
     return [Bar(label, counts.get(value, 0), f"/detainees/?status={value}") for value, label in Status.choices]
 
 
-def nationality_bars(limit: int = 12) -> list[Bar]:
+def nationality_bars(detainees: QuerySet[Detainee], limit: int = 12) -> list[Bar]:
     rows = (
-        Citizenship.objects.order_by()
+        Citizenship.objects.filter(detainee__in=detainees.values("pk"))
+        .order_by()
         .values_list("country")
         .annotate(n=Count("pk"))  # one row per detainee and country
         .order_by("-n", "country")[:limit]
@@ -35,9 +37,9 @@ def nationality_bars(limit: int = 12) -> list[Bar]:
     return [Bar(f"{countries.name(code)} ({code})", n, f"/detainees/?citizenship={code}") for code, n in rows]
 
 
-def release_days() -> list[Bar]:
+def release_days(detainees: QuerySet[Detainee]) -> list[Bar]:
     rows = (
-        StatusChange.objects.filter(to_status=Status.RELEASED)
+        StatusChange.objects.filter(to_status=Status.RELEASED, detainee__in=detainees.values("pk"))
         .annotate(day=TruncDate("occurred_at"))
         .order_by()
         .values_list("day")
@@ -57,13 +59,13 @@ def release_days() -> list[Bar]:
     return [Bar(day.isoformat(), counts.get(day, 0), "/detainees/?status=released") for day in days]
 
 
-def captivity_bars() -> list[Bar]:
+def captivity_bars(detainees: QuerySet[Detainee]) -> list[Bar]:
     """Mean days in captivity, dual versus single nationals: freed ones until they were freed, the
     ones still held (or missing) until now."""
     start = Coalesce("abducted_at", "created_at")
     end = Case(When(status__in=FREED_STATUSES, then=F("status_since")), default=Now())
     rows = (
-        Detainee.objects.filter(Q(status__in=FREED_STATUSES) | Q(status__in=CAPTIVE_STATUSES))
+        detainees.filter(Q(status__in=FREED_STATUSES) | Q(status__in=CAPTIVE_STATUSES))
         .annotate(
             dual=Case(When(citizenship_count__gte=2, then=Value(True)), default=Value(False)),
             freed=Case(When(status__in=FREED_STATUSES, then=Value(True)), default=Value(False)),
@@ -85,10 +87,12 @@ def captivity_bars() -> list[Bar]:
     return bars
 
 
-def dashboard_figures() -> dict[str, list[Bar]]:
+def dashboard_figures(viewer: Viewer) -> dict[str, list[Bar]]:
+    """The dashboard's figures over the cases this reader may see (core.access)."""
+    detainees = detainees_visible(viewer)
     return {
-        "status": status_bars(),
-        "nationality": nationality_bars(),
-        "releases": release_days(),
-        "captivity": captivity_bars(),
+        "status": status_bars(detainees),
+        "nationality": nationality_bars(detainees),
+        "releases": release_days(detainees),
+        "captivity": captivity_bars(detainees),
     }

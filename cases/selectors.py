@@ -3,26 +3,9 @@
 What a reader may see at all is decided by core.access; these functions take its querysets.
 """
 
-from datetime import datetime
+from django.db.models import Count, QuerySet
 
-from django.db.models import Count, Prefetch, QuerySet
-
-from cases.models import ChannelEvent, ChannelMembership, Citizenship, Detainee, NegotiationChannel, StatusChange
-from core.access import Viewer
-
-
-def detainees_with_details(queryset: QuerySet[Detainee], viewer: Viewer) -> QuerySet[Detainee]:
-    """The related rows a detainee representation shows, in a fixed number of queries."""
-    return queryset.prefetch_related(
-        Prefetch("citizenships", queryset=Citizenship.objects.only("detainee_id", "country").order_by("country")),
-        "name_variants",
-        Prefetch(
-            "channel_memberships",
-            queryset=ChannelMembership.objects.select_related("channel").only(
-                "detainee_id", "role", "channel__id", "channel__name"
-            ),
-        ),
-    )
+from cases.models import ChannelEvent, Detainee, NegotiationChannel, StatusChange
 
 
 def channel_events_of(channel: NegotiationChannel) -> QuerySet[ChannelEvent]:
@@ -56,25 +39,3 @@ def detainee_counts(queryset: QuerySet[Detainee], by: list[str]) -> list[dict]:
         item["count"] = row["count"]
         out.append(item)
     return out
-
-
-def status_counts(queryset: QuerySet[Detainee]) -> dict[str, int]:
-    return dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
-
-
-def releases_by_day(queryset: QuerySet[Detainee], since: datetime | None = None) -> list[tuple]:
-    from django.db.models.functions import TruncDate
-
-    changes = StatusChange.objects.filter(to_status="released", detainee__in=queryset.values("pk"))
-    if since:
-        changes = changes.filter(occurred_at__gte=since)
-    return list(
-        changes.annotate(day=TruncDate("occurred_at")).values_list("day").annotate(n=Count("pk")).order_by("day")
-    )
-
-
-def dashboard_figures():
-    """The dashboard's aggregates (see cases.dashboard)."""
-    from cases.dashboard import dashboard_figures as figures
-
-    return figures()

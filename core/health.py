@@ -11,9 +11,9 @@ import redis
 from django.conf import settings
 from django.db import connection
 
-from hostage_tracker.celery import WORKER_HEARTBEAT_KEY
-
 OK, DEGRADED, DOWN = "ok", "degraded", "down"
+WORKER_HEARTBEAT_KEY = "hostage_tracker:worker:heartbeat"
+WORKER_HEARTBEAT_INTERVAL = 5.0
 # A worker beats every 5 s; three missed beats and we call it gone.
 WORKER_STALE_AFTER = 15.0
 
@@ -21,6 +21,11 @@ WORKER_STALE_AFTER = 15.0
 @cache
 def redis_client() -> redis.Redis:
     return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+
+
+def worker_heartbeat_write() -> None:
+    """A worker's sign of life, every few seconds (hostage_tracker.celery), read by check_worker."""
+    redis_client().set(WORKER_HEARTBEAT_KEY, str(time.time()), ex=int(WORKER_HEARTBEAT_INTERVAL * 6))
 
 
 def check_database() -> str:

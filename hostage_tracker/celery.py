@@ -6,7 +6,6 @@ worker is alive without a slow broadcast ping.
 
 import logging
 import os
-import time
 
 from celery import Celery, bootsteps
 
@@ -17,14 +16,13 @@ app = Celery("hostage_tracker")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-WORKER_HEARTBEAT_KEY = "hostage_tracker:worker:heartbeat"
-WORKER_HEARTBEAT_INTERVAL = 5.0
-
 
 class WorkerHeartbeat(bootsteps.StartStopStep):
     requires = {"celery.worker.components:Timer"}
 
     def start(self, worker):
+        from core.health import WORKER_HEARTBEAT_INTERVAL
+
         self._beat()
         self.tref = worker.timer.call_repeatedly(WORKER_HEARTBEAT_INTERVAL, self._beat)
 
@@ -33,10 +31,10 @@ class WorkerHeartbeat(bootsteps.StartStopStep):
             self.tref.cancel()
 
     def _beat(self):
-        from core.health import redis_client
+        from core.health import worker_heartbeat_write
 
         try:
-            redis_client().set(WORKER_HEARTBEAT_KEY, str(time.time()), ex=int(WORKER_HEARTBEAT_INTERVAL * 6))
+            worker_heartbeat_write()
         except Exception as exc:  # noqa: BLE001 - a missed beat only makes /healthz say "degraded"
             logger.warning("worker heartbeat not written: %s", exc)
 

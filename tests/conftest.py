@@ -222,7 +222,7 @@ def celery_worker_process(alert_stack):
 
 @pytest.fixture
 def smtp_sink():
-    from tests.receivers import SmtpSink
+    from harness.receivers import SmtpSink
 
     sink = SmtpSink(free_port()).start()
     yield sink

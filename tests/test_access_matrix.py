@@ -29,8 +29,8 @@ from django.core.management import call_command
 from django.test import Client
 from standardwebhooks.webhooks import Webhook
 
+from harness.receivers import WebhookReceiver
 from tests.conftest import PASSWORD
-from tests.receivers import WebhookReceiver
 from tests.stack import wait_until
 
 DETAINEES = "/api/v1/detainees/"

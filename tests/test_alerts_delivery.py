@@ -15,9 +15,9 @@ from alerts.services.delivery import delivery_retry
 from cases.choices import Status
 from cases.services.detainees import detainee_create
 from cases.services.status_changes import status_change_record
+from harness.receivers import Reply, WebhookReceiver
 from partners.models import WebhookEndpoint
 from partners.services.partners import partner_ensure, webhook_endpoint_create
-from tests.receivers import Reply, WebhookReceiver
 from tests.stack import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -229,5 +229,6 @@ def test_smtp_down_then_up_delivers_the_email(alert_stack, scoped, analyst, smtp
     smtp_sink.start()
     (mail,) = smtp_sink.wait_for(1)
     assert "Missing → Held" in mail["Subject"]
-    delivery = Delivery.objects.get()
-    assert delivery.status == DeliveryStatus.DELIVERED
+    # The mail arrives before the worker records the attempt: wait for the record, not for luck.
+    wait_until(lambda: Delivery.objects.filter(status=DeliveryStatus.DELIVERED).exists(), what="delivery recorded")
+    assert Delivery.objects.get().status == DeliveryStatus.DELIVERED

@@ -17,8 +17,8 @@ from alerts.models import Delivery, DeliveryAttempt, Event
 from cases.choices import Status
 from cases.services.detainees import detainee_create
 from cases.services.status_changes import status_change_record
+from harness.receivers import Reply, WebhookReceiver
 from partners.services.partners import partner_ensure, webhook_endpoint_create
-from tests.receivers import Reply, WebhookReceiver
 from tests.stack import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]

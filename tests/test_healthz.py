@@ -7,8 +7,7 @@ import sys
 
 import pytest
 
-from core.health import redis_client
-from hostage_tracker.celery import WORKER_HEARTBEAT_KEY
+from core.health import WORKER_HEARTBEAT_KEY, redis_client
 from tests.conftest import ROOT, free_port, subprocess_env, wait_for_port
 from tests.http import Browserless
 from tests.stack import wait_until

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from alerts.choices import EventType
 from alerts.models import Event
+from cases.choices import INITIAL_STATUS
 from cases.demo.scenario import CHANNELS, PersonPlan, core_slots, plan_person, stable_uuid
 from cases.models import (
     ChannelEvent,
@@ -90,7 +91,7 @@ def _rows_for(plan: PersonPlan, case_ref: str, channel_ids: dict, now) -> tuple[
         abducted_at=plan.abducted_at,
         abduction_place=plan.place,
         notes=plan.notes,
-        status=last.to_status if last else "missing",
+        status=last.to_status if last else INITIAL_STATUS,
         status_since=last.occurred_at if last else plan.abducted_at,
         search_names=search_names(plan.full_name, [name for name, _ in plan.variants]),
         citizenship_count=len(plan.citizenships),
@@ -104,7 +105,7 @@ def _rows_for(plan: PersonPlan, case_ref: str, channel_ids: dict, now) -> tuple[
     ]
     rng = random.Random(f"{plan.id}:recorded")
     changes = []
-    previous = "missing"
+    previous = INITIAL_STATUS
     for sequence, step in enumerate(plan.steps, start=1):
         recorded_at = min(step.occurred_at + timedelta(hours=rng.uniform(0.2, 30)), now)
         changes.append(

@@ -3,11 +3,12 @@
 from django.shortcuts import render
 
 from cases.dashboard import dashboard_figures
-from cases.models import Detainee
+from core.access import detainees_visible, viewer_of
 
 
 def dashboard(request):
-    figures = dashboard_figures()
+    viewer = viewer_of(request.user)
+    figures = dashboard_figures(viewer)
     charts = [
         ("status", "Cases by current status", "Cases", figures["status"]),
         ("nationality", "Cases by citizenship (a dual citizen counts under each)", "Cases", figures["nationality"]),
@@ -31,5 +32,5 @@ def dashboard(request):
     return render(
         request,
         "cases/dashboard.html",
-        {"charts": charts, "chart_data": data, "total": Detainee.objects.count()},
+        {"charts": charts, "chart_data": data, "total": detainees_visible(viewer).count()},
     )
