@@ -33,9 +33,29 @@ def ensure_database() -> None:
         dbname="postgres",
         autocommit=True,
     ) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone()
+        if exists and not _has_current_schema(db):
+            # Built by migrations that no longer exist (they were rebuilt once): load it afresh.
+            conn.execute(f'DROP DATABASE "{db["NAME"]}" WITH (FORCE)')
+            exists = None
+        if not exists:
             conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
     call_command("migrate", verbosity=0)
+
+
+def _has_current_schema(db: dict) -> bool:
+    import psycopg
+
+    with psycopg.connect(
+        host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], password=db["PASSWORD"] or None, dbname=db["NAME"]
+    ) as conn:
+        try:
+            found = conn.execute(
+                "SELECT 1 FROM django_migrations WHERE app = 'core' AND name = '0001_initial'"
+            ).fetchone()
+        except psycopg.errors.UndefinedTable:
+            return True  # empty: migrate builds it
+    return found is not None
 
 
 def percentile(values: list[float], p: float) -> float:

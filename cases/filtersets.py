@@ -159,7 +159,7 @@ class DetaineeFilter(django_filters.FilterSet):
         values = {}
         for name in self.base_filters:
             value = self.form[name].value()
-            values[name] = ",".join(value) if isinstance(value, list) else (value or "")
+            values[name] = ", ".join(value) if isinstance(value, list) else (value or "")
         return values
 
 

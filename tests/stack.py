@@ -19,7 +19,7 @@ from pathlib import Path
 
 import redis as redis_lib
 
-from tests.conftest import ROOT, free_port, wait_for_port
+from tests.processes import ROOT, free_port, wait_for_port
 
 # Short waits so the fault tests run in seconds; the real schedule is tested on its own.
 FAST_ALERTS = {

@@ -21,21 +21,21 @@ from alerts.services.subscriptions import subscription_create
 from cases.models import Detainee, NegotiationChannel
 from cases.services.detainees import NameVariantInput, detainee_update
 from cases.services.status_changes import status_change_record
-from tests.browser import screenshot
-from tests.conftest import PASSWORD
-from tests.test_browser_flows import (
+from tests.browser import (
     browser_session,
     db_case_refs,
     list_case_refs,
     new_detainee,
     ru_il_dual_citizens,
+    screenshot,
     seed_demo,
     sign_in,
 )
+from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = Path(__file__).resolve().parent / "vendor" / "axe-4.14.1.min.js"
+AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe-4.14.1.min.js"
 BLOCKING = ("serious", "critical")
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from core.models import User
-from tests.conftest import manage, subprocess_env
+from tests.processes import manage, subprocess_env
 
 pytestmark = pytest.mark.django_db
 

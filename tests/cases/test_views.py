@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from cases.demo.seed import demo_seed
 from cases.models import Detainee
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import subprocess
 
 import pytest
 
-from tests.conftest import ROOT, free_port, subprocess_env, wait_for_port
 from tests.http import Browserless
+from tests.processes import ROOT, free_port, subprocess_env, wait_for_port
 
 
 @pytest.mark.slow

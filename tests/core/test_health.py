@@ -8,8 +8,8 @@ import sys
 import pytest
 
 from core.health import WORKER_HEARTBEAT_KEY, redis_client
-from tests.conftest import ROOT, free_port, subprocess_env, wait_for_port
 from tests.http import Browserless
+from tests.processes import ROOT, free_port, subprocess_env, wait_for_port
 from tests.stack import wait_until
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ import pytest
 
 from cases.demo.seed import demo_seed
 from partners.services.tokens import token_issue
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
 CHECKS = ",".join(

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.browser import chromium_page, screenshot
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

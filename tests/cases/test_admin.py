@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cases.demo.seed import demo_seed
 from cases.models import Detainee, NegotiationChannel, StatusChange
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -330,7 +330,7 @@ def test_retrying_a_dead_delivery_in_the_admin_works_with_the_broker_down(
     from alerts.models import Delivery, Event
     from cases.services.detainees import detainee_create
     from partners.services.partners import partner_ensure, webhook_endpoint_create
-    from tests.conftest import point_celery_at
+    from tests.processes import point_celery_at
 
     settings.WEBHOOK_ALLOW_LOCAL = True
     partner, _ = partner_ensure(name="Desk", nationalities=["RU"])

@@ -18,7 +18,7 @@ import pytest
 from cases.services.detainees import detainee_create
 from partners.services.partners import partner_ensure
 from partners.services.tokens import token_issue
-from tests.conftest import ROOT, child_database_url, free_port, subprocess_env, wait_for_port
+from tests.processes import ROOT, child_database_url, free_port, subprocess_env, wait_for_port
 from tests.stack import PostgresCluster, pg_dump
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]

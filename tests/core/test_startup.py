@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 
 from partners.services.tokens import token_issue
-from tests.conftest import ROOT, child_database_url, free_port, manage, subprocess_env, wait_for_port
+from tests.processes import ROOT, child_database_url, free_port, manage, subprocess_env, wait_for_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
