@@ -1,13 +1,13 @@
 from django.urls import path
 
-from cases.api import views
+from cases.api import channels, detainees
 
 urlpatterns = [
-    path("detainees/", views.DetaineeListView.as_view(), name="detainee-list"),
-    path("detainees/<uuid:pk>/", views.DetaineeDetailView.as_view(), name="detainee-detail"),
-    path("detainees/<uuid:pk>/status-changes/", views.StatusChangeListView.as_view(), name="status-change-list"),
-    path("channels/", views.ChannelListView.as_view(), name="channel-list"),
-    path("channels/<uuid:pk>/", views.ChannelDetailView.as_view(), name="channel-detail"),
-    path("channels/<uuid:pk>/events/", views.ChannelEventListView.as_view(), name="channel-event-list"),
-    path("stats/", views.StatsView.as_view(), name="stats"),
+    path("detainees/", detainees.DetaineeListView.as_view(), name="detainee-list"),
+    path("detainees/<uuid:pk>/", detainees.DetaineeDetailView.as_view(), name="detainee-detail"),
+    path("detainees/<uuid:pk>/status-changes/", detainees.StatusChangeListView.as_view(), name="status-change-list"),
+    path("channels/", channels.ChannelListView.as_view(), name="channel-list"),
+    path("channels/<uuid:pk>/", channels.ChannelDetailView.as_view(), name="channel-detail"),
+    path("channels/<uuid:pk>/events/", channels.ChannelEventListView.as_view(), name="channel-event-list"),
+    path("stats/", detainees.StatsView.as_view(), name="stats"),
 ]
