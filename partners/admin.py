@@ -1,12 +1,14 @@
 """Admin pages for partners, their API tokens and their webhook endpoints."""
 
+from django import forms
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.access import partner_scope
 from partners.models import ApiToken, Partner, WebhookEndpoint
-from partners.services.partners import webhook_secret_generate
+from partners.services.partners import webhook_endpoint_create
 from partners.services.tokens import token_revoke
+from partners.webhook_urls import webhook_url_check
 
 
 @admin.register(Partner)
@@ -20,19 +22,38 @@ class PartnerAdmin(SimpleHistoryAdmin):
         return ", ".join(partner_scope(obj))
 
 
+class WebhookEndpointForm(forms.ModelForm):
+    """The URL obeys the same rules as everywhere (https to a public address, unless
+    WEBHOOK_ALLOW_LOCAL): the admin saved http://169.254.169.254/ before."""
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["partner", "url", "is_active"]
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        webhook_url_check(url)
+        return url
+
+
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(admin.ModelAdmin):
+    form = WebhookEndpointForm
     list_display = ["partner", "url", "is_active", "disabled_reason", "created_at"]
     list_filter = ["is_active", "partner"]
     fields = ["partner", "url", "is_active", "disabled_reason"]
     readonly_fields = ["disabled_reason"]
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.secret = webhook_secret_generate()
-            # Shown once: the secret is never displayed again.
-            messages.warning(request, f"Signing secret for {obj.url} (copy it now, it is shown once): {obj.secret}")
-        super().save_model(request, obj, form, change)
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        created = webhook_endpoint_create(partner=obj.partner, url=obj.url)
+        obj.pk, obj.secret, obj.created_at = created.pk, created.secret, created.created_at
+        if not form.cleaned_data.get("is_active", True):
+            WebhookEndpoint.objects.filter(pk=obj.pk).update(is_active=False)
+        # Shown once: the secret is never displayed again.
+        messages.warning(request, f"Signing secret for {obj.url} (copy it now, it is shown once): {obj.secret}")
 
 
 @admin.register(ApiToken)

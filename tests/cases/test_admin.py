@@ -353,3 +353,23 @@ def test_retrying_a_dead_delivery_in_the_admin_works_with_the_broker_down(
     assert response.status_code == 302
     dead.refresh_from_db()
     assert dead.status == "pending"  # the sweep hands it out once the broker is back
+
+
+def test_the_admin_registers_webhooks_by_the_same_url_rules_and_shows_the_secret_once(admin_client, settings):
+    from partners.models import WebhookEndpoint
+    from partners.services.partners import partner_ensure
+
+    settings.WEBHOOK_ALLOW_LOCAL = False
+    partner, _ = partner_ensure(name="Moscow desk", nationalities=["RU"])
+    form = {"partner": str(partner.pk), "is_active": "on"}
+    for url in ("http://169.254.169.254/latest/meta-data/", "https://127.0.0.1:6391/"):
+        response = admin_client.post("/admin/partners/webhookendpoint/add/", form | {"url": url})
+        assert response.status_code == 200, url
+        assert response.context["adminform"].form.errors["url"], url
+    assert not WebhookEndpoint.objects.exists()
+
+    response = admin_client.post(
+        "/admin/partners/webhookendpoint/add/", form | {"url": "https://93.184.215.14/hook"}, follow=True
+    )
+    (endpoint,) = WebhookEndpoint.objects.all()
+    assert endpoint.secret.startswith("whsec_") and endpoint.secret in response.content.decode()
