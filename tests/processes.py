@@ -72,3 +72,17 @@ def point_celery_at(url: str) -> None:
     if "amqp" in app.__dict__:
         app.amqp._producer_pool = None
     app.conf.broker_url = url
+
+
+def gunicorn(env: dict[str, str], port: int, *, output: bool = False) -> subprocess.Popen:
+    """The app under gunicorn (one worker) on 127.0.0.1:`port`, in its own process group; with
+    `output`, its stdout and stderr are kept (as text) for the test to read."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "hostage_tracker.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE if output else subprocess.DEVNULL,
+        stderr=subprocess.STDOUT if output else subprocess.DEVNULL,
+        text=output,
+        start_new_session=True,
+    )

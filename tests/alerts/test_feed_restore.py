@@ -9,8 +9,6 @@ the cursors they held from before the backup and from scratch.
 import json
 import os
 import signal
-import subprocess
-import sys
 import urllib.request
 
 import pytest
@@ -18,7 +16,7 @@ import pytest
 from cases.services.detainees import detainee_create
 from partners.services.partners import partner_ensure
 from partners.services.tokens import token_issue
-from tests.processes import ROOT, child_database_url, free_port, subprocess_env, wait_for_port
+from tests.processes import child_database_url, free_port, gunicorn, subprocess_env, wait_for_port
 from tests.stack import PostgresCluster, pg_dump
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -32,14 +30,7 @@ class App:
         env = subprocess_env(
             DATABASE_URL=database_url, REDIS_URL="", DJANGO_SETTINGS_MODULE="hostage_tracker.test_settings"
         )
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "hostage_tracker.wsgi", "-b", f"127.0.0.1:{self.port}", "-w", "1"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        self.proc = gunicorn(env, self.port)
         wait_for_port(self.port, timeout=120)
 
     def call(self, method: str, path: str, token: str, body: dict | None = None) -> dict:

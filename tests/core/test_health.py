@@ -2,14 +2,12 @@
 
 import os
 import signal
-import subprocess
-import sys
 
 import pytest
 
 from core.health import WORKER_HEARTBEAT_KEY, redis_client
 from tests.http import Browserless
-from tests.processes import ROOT, free_port, subprocess_env, wait_for_port
+from tests.processes import free_port, gunicorn, subprocess_env, wait_for_port
 from tests.stack import wait_until
 
 pytestmark = pytest.mark.django_db
@@ -66,14 +64,7 @@ def test_database_unreachable_is_503():
         DATABASE_URL="postgres://postgres@127.0.0.1:1/nowhere",
         DJANGO_SETTINGS_MODULE="hostage_tracker.test_settings",
     )
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "hostage_tracker.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    server = gunicorn(env, port)
     try:
         wait_for_port(port)
         status, body = Browserless(f"http://127.0.0.1:{port}").json("/healthz")

@@ -4,14 +4,12 @@ they are collected (the API docs answered 500 until `collectstatic` had been run
 
 import os
 import signal
-import subprocess
-import sys
 import urllib.request
 
 import pytest
 
 from partners.services.tokens import token_issue
-from tests.processes import ROOT, child_database_url, free_port, manage, subprocess_env, wait_for_port
+from tests.processes import child_database_url, free_port, gunicorn, manage, subprocess_env, wait_for_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -29,20 +27,8 @@ def production_env(static_root) -> dict[str, str]:
     )
 
 
-def gunicorn(env: dict[str, str], port: int) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "hostage_tracker.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-
-
 def test_without_collected_static_files_it_refuses_to_start_and_says_why(tmp_path):
-    server = gunicorn(production_env(tmp_path / "empty"), free_port())
+    server = gunicorn(production_env(tmp_path / "empty"), free_port(), output=True)
     try:
         output, _ = server.communicate(timeout=120)
     finally:
