@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from cases.models import ChannelMembership, Citizenship, Detainee, NameVariant, NegotiationChannel, StatusChange
-from core.access import Viewer, hidden_fields
+from core.access import Viewer, hidden_fields, recorder_label
 
 DETAINEE_COLUMNS = (
     "id",
@@ -128,4 +128,18 @@ def status_change_payload(change: StatusChange) -> dict:
         "channel": str(change.channel_id) if change.channel_id else None,
         "is_correction": change.is_correction,
         "correction_reason": change.correction_reason,
+    }
+
+
+def status_change_document(change: StatusChange, viewer: Viewer) -> dict[str, Any]:
+    """A status change as the API shows it: what its event says, with its place in the chain, its note
+    and who recorded it (core.access decides whether this reader may know); times in UTC with `Z`.
+    StatusChangeSerializer describes the same shape for the OpenAPI schema."""
+    return status_change_payload(change) | {
+        "detainee": str(change.detainee_id),
+        "sequence": change.sequence,
+        "occurred_at": _time(change.occurred_at),
+        "recorded_at": _time(change.recorded_at),
+        "recorded_by": recorder_label(viewer, change),
+        "note": change.note,
     }

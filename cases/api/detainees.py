@@ -26,7 +26,7 @@ from cases.api.serializers import (
 )
 from cases.filtersets import FILTER_PARAMETERS, REPEATABLE_PARAMETERS, DetaineeFilter
 from cases.models import Detainee
-from cases.representations import DETAINEE_COLUMNS, detainee_documents
+from cases.representations import DETAINEE_COLUMNS, detainee_documents, status_change_document
 from cases.selectors import STAT_DIMENSIONS, detainee_counts, status_changes_of
 from cases.services.detainees import NameVariantInput, detainee_create, detainee_update
 from cases.services.status_changes import status_change_record
@@ -159,7 +159,7 @@ class StatusChangeListView(ApiView):
 
         def build():
             page = paginate(status_changes_of(detainee), request, [("sequence", False)], page_size)
-            data = StatusChangeSerializer(page.items, many=True, context={"viewer": viewer}).data
+            data = [status_change_document(change, viewer) for change in page.items]
             return Response(page.body(data))
 
         return self.conditional(request, collection_etag(request, viewer), build)
@@ -190,7 +190,7 @@ class StatusChangeListView(ApiView):
                 **data,
             )
         change = status_changes_of(detainee).get(pk=change.pk)
-        body = StatusChangeSerializer(change, context={"viewer": viewer}).data
+        body = status_change_document(change, viewer)
         return Response(body, status=status.HTTP_201_CREATED)
 
 

@@ -124,6 +124,8 @@ class DetaineeWriteSerializer(StrictSerializer):
 
 
 class StatusChangeSerializer(serializers.ModelSerializer):
+    """The shape cases.representations.status_change_document builds, described for the OpenAPI schema."""
+
     detainee = serializers.UUIDField(source="detainee_id", read_only=True)
     source_url = serializers.CharField(read_only=True, help_text="URL of the source, or empty.")
     channel = serializers.UUIDField(source="channel_id", allow_null=True, read_only=True)
