@@ -8,8 +8,11 @@ from rest_framework.throttling import SimpleRateThrottle
 logger = logging.getLogger(__name__)
 
 
+CACHE_SCOPE = "principal"
+
+
 class PrincipalRateThrottle(SimpleRateThrottle):
-    scope = "principal"
+    scope = CACHE_SCOPE  # DRF's name for the rate's key prefix; nothing to do with a partner's scope
 
     def get_rate(self):
         return settings.API_THROTTLE_RATE
@@ -22,7 +25,7 @@ class PrincipalRateThrottle(SimpleRateThrottle):
             ident = f"user:{request.user.pk}"
         else:
             ident = f"ip:{self.get_ident(request)}"
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+        return self.cache_format % {"scope": CACHE_SCOPE, "ident": ident}
 
     def allow_request(self, request, view):
         try:
