@@ -50,6 +50,14 @@ class ApiView(APIView):
             if errors:
                 raise BadQuery(errors)
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        state = getattr(request._request, "rate_limit", None)
+        if state is not None:
+            for name, value in state.headers().items():
+                response[name] = value
+        return response
+
     def conditional(self, request, etag: str, build) -> Response:
         cached = etags.not_modified(request, etag)
         if cached is not None:

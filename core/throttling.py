@@ -1,23 +1,74 @@
-"""Rate limits per token (or per user for sessions). Redis down fails open: no limit, no outage."""
+"""Rate limits per token (or per user for sessions, per address otherwise), counted atomically.
+
+DRF's own throttle reads a list of timestamps, appends one and writes it back: concurrent requests
+of one token overwrite each other's entries, and 8 clients got 1,380 of 2,000 requests through in
+20 s against 1200/min. Here every request is one atomic increment (Redis INCR; LocMemCache locks)
+of a counter per principal and window, weighed with the previous window's count so that a burst at
+a window's edge cannot double the rate (a sliding-window estimate).
+
+Every API answer carries RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset; a refusal is a
+429 with Retry-After. Redis down fails open: no limit, no outage.
+"""
 
 import logging
+import math
+import time
+from dataclasses import dataclass
 
 from django.conf import settings
-from rest_framework.throttling import SimpleRateThrottle
+from django.core.cache import cache
+from rest_framework.throttling import BaseThrottle
 
 logger = logging.getLogger(__name__)
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-CACHE_SCOPE = "principal"
+@dataclass(frozen=True)
+class RateLimit:
+    limit: int
+    remaining: int
+    reset: int  # seconds until the current window ends
+    allowed: bool
+
+    def headers(self) -> dict[str, str]:
+        return {
+            "RateLimit-Limit": str(self.limit),
+            "RateLimit-Remaining": str(self.remaining),
+            "RateLimit-Reset": str(self.reset),
+        }
 
 
-class PrincipalRateThrottle(SimpleRateThrottle):
-    scope = CACHE_SCOPE  # DRF's name for the rate's key prefix; nothing to do with a partner's scope
+def parse_rate(rate: str) -> tuple[int, int]:
+    """'1200/min' -> (1200, 60): requests, and the window in seconds."""
+    count, period = rate.split("/")
+    return int(count), _UNITS[period.strip()[0]]
 
-    def get_rate(self):
-        return settings.API_THROTTLE_RATE
 
-    def get_cache_key(self, request, view):
+def rate_limit_take(ident: str, *, rate: str, now: float | None = None) -> RateLimit | None:
+    """Count one request of `ident`; None when the cache is unavailable (then nothing is limited)."""
+    limit, window = parse_rate(rate)
+    now = time.time() if now is None else now
+    current = int(now // window)
+    key = f"ratelimit:{ident}:{window}:{current}"
+    try:
+        cache.add(key, 0, timeout=window * 2 + 1)
+        count = cache.incr(key)
+        previous = cache.get(f"ratelimit:{ident}:{window}:{current - 1}", 0)
+    except Exception as exc:  # noqa: BLE001 - any cache failure: serve rather than refuse
+        logger.warning("rate limiting skipped, cache unavailable: %s", exc)
+        return None
+    elapsed = now - current * window
+    used = previous * (1 - elapsed / window) + count
+    return RateLimit(
+        limit=limit,
+        remaining=max(0, math.floor(limit - used)),
+        reset=max(1, math.ceil(window - elapsed)),
+        allowed=used <= limit,
+    )
+
+
+class PrincipalRateThrottle(BaseThrottle):
+    def allow_request(self, request, view) -> bool:
         token = request.auth
         if token is not None and hasattr(token, "prefix"):
             ident = f"token:{token.pk}"
@@ -25,11 +76,10 @@ class PrincipalRateThrottle(SimpleRateThrottle):
             ident = f"user:{request.user.pk}"
         else:
             ident = f"ip:{self.get_ident(request)}"
-        return self.cache_format % {"scope": CACHE_SCOPE, "ident": ident}
+        state = rate_limit_take(ident, rate=settings.API_THROTTLE_RATE)
+        request._request.rate_limit = state  # the response's headers (core.api.ApiView)
+        self.state = state
+        return state is None or state.allowed
 
-    def allow_request(self, request, view):
-        try:
-            return super().allow_request(request, view)
-        except Exception as exc:  # noqa: BLE001 - any cache failure: serve rather than refuse
-            logger.warning("rate limiting skipped, cache unavailable: %s", exc)
-            return True
+    def wait(self) -> float | None:
+        return self.state.reset if self.state is not None else None
