@@ -18,6 +18,7 @@ import time
 import traceback
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import quote
 
 from bench.common import median, percentile, setup_django
@@ -471,7 +472,23 @@ def main(argv: list[str] | None = None) -> list[Row]:
 
     _say(f"\n## Benchmark ({sizes})\n")
     _say(markdown_table(rows))
+    _write_json(rows, sizes)
     return rows
+
+
+def _write_json(rows: list[Row], sizes: str) -> None:
+    """Every figure with its target and verdict, for tools and for comparing runs."""
+    out = Path(__file__).resolve().parent.parent / "var" / "bench.json"
+    out.parent.mkdir(exist_ok=True)
+    figures = [{"what": r.what, "measured": r.measured, "target": r.target, "met": r.met} for r in rows]
+    out.write_text(
+        json.dumps(
+            {"at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "data": sizes, "figures": figures},
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
+    _say(f"\nwritten to {out}")
 
 
 if __name__ == "__main__":
