@@ -17,7 +17,7 @@ from django.db.models import TextField
 from django.db.models.functions import Cast
 
 from alerts.selectors import feed_horizon, feed_settled_position
-from core.access import Viewer, event_needs_render, event_render, events_visible
+from core.access import Viewer, event_render, event_types_to_render, events_visible
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
@@ -88,8 +88,9 @@ def _rendered(rows: list[tuple], viewer: Viewer):
     """The rows as this reader may learn them (core.access): most are spliced as stored; the few that
     read differently are rendered, and those that tell the reader nothing are left out (the cursor
     still moves past them)."""
+    to_render = event_types_to_render(viewer)
     for *head, kind, occurred_at, object_type, object_id, data in rows:
-        if event_needs_render(viewer, kind):
+        if kind in to_render:
             rendered = event_render(viewer, kind, json.loads(data))
             if rendered is None:
                 continue

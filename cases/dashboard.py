@@ -9,7 +9,7 @@ from django_countries import countries
 
 from cases.choices import CAPTIVE_STATUSES, Status
 from cases.models import Citizenship, Detainee, StatusChange
-from core.access import Viewer, detainees_visible
+from core.access import Viewer, citizenships_visible, detainees_visible, status_changes_visible
 
 FREED_STATUSES = (Status.RELEASED, Status.RESCUED, Status.ESCAPED)
 
@@ -26,10 +26,9 @@ def status_bars(detainees: QuerySet[Detainee]) -> list[Bar]:
     return [Bar(label, counts.get(value, 0), f"/detainees/?status={value}") for value, label in Status.choices]
 
 
-def nationality_bars(detainees: QuerySet[Detainee], limit: int = 12) -> list[Bar]:
+def nationality_bars(citizenships: QuerySet[Citizenship], limit: int = 12) -> list[Bar]:
     rows = (
-        Citizenship.objects.filter(detainee__in=detainees.values("pk"))
-        .order_by()
+        citizenships.order_by()
         .values_list("country")
         .annotate(n=Count("pk"))  # one row per detainee and country
         .order_by("-n", "country")[:limit]
@@ -37,9 +36,9 @@ def nationality_bars(detainees: QuerySet[Detainee], limit: int = 12) -> list[Bar
     return [Bar(f"{countries.name(code)} ({code})", n, f"/detainees/?citizenship={code}") for code, n in rows]
 
 
-def release_days(detainees: QuerySet[Detainee]) -> list[Bar]:
+def release_days(status_changes: QuerySet[StatusChange]) -> list[Bar]:
     rows = (
-        StatusChange.objects.filter(to_status=Status.RELEASED, detainee__in=detainees.values("pk"))
+        status_changes.filter(to_status=Status.RELEASED)
         .annotate(day=TruncDate("occurred_at"))
         .order_by()
         .values_list("day")
@@ -92,7 +91,7 @@ def dashboard_figures(viewer: Viewer) -> dict[str, list[Bar]]:
     detainees = detainees_visible(viewer)
     return {
         "status": status_bars(detainees),
-        "nationality": nationality_bars(detainees),
-        "releases": release_days(detainees),
+        "nationality": nationality_bars(citizenships_visible(viewer)),
+        "releases": release_days(status_changes_visible(viewer)),
         "captivity": captivity_bars(detainees),
     }

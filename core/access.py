@@ -101,6 +101,22 @@ def channel_memberships_visible(viewer: Viewer) -> QuerySet[ChannelMembership]:
     return queryset
 
 
+def citizenships_visible(viewer: Viewer) -> QuerySet[Citizenship]:
+    """The citizenship rows of the detainees a reader may see (for counts by nationality)."""
+    queryset = Citizenship.objects.all()
+    if viewer._scope is not None:
+        queryset = queryset.filter(_in_scope(viewer._scope, "detainee_id"))
+    return queryset
+
+
+def status_changes_visible(viewer: Viewer) -> QuerySet[StatusChange]:
+    """The status history of the detainees a reader may see (for counts over time)."""
+    queryset = StatusChange.objects.all()
+    if viewer._scope is not None:
+        queryset = queryset.filter(_in_scope(viewer._scope, "detainee_id"))
+    return queryset
+
+
 def events_visible(viewer: Viewer) -> QuerySet[Event]:
     queryset = Event.objects.all()
     if viewer._scope is not None:
@@ -134,6 +150,11 @@ def event_needs_render(viewer: Viewer, event_type: str) -> bool:
     """Whether an event of this type reads differently for this reader than as stored (the feed
     splices the stored data as it is otherwise: a catch-up reads a million events)."""
     return event_type == EventType.DETAINEE_UPDATED and NOTES in hidden_fields(viewer)
+
+
+def event_types_to_render(viewer: Viewer) -> frozenset[str]:
+    """The event types that read differently for this reader: asked once per feed page, not per event."""
+    return frozenset(t for t in EventType.values if event_needs_render(viewer, t))
 
 
 def event_render(viewer: Viewer, event_type: str, data: dict[str, Any]) -> dict[str, Any] | None:
