@@ -231,10 +231,8 @@ def test_schema_and_docs_need_credentials(client, analyst_token, partner_token):
     assert "/api/v1/detainees/" in schema["paths"]
 
 
-def test_rate_limited_requests_get_a_429_with_retry_after(client, officer, monkeypatch):
-    from core.throttling import PrincipalRateThrottle
-
-    monkeypatch.setattr(PrincipalRateThrottle, "rate", "3/min", raising=False)
+def test_rate_limited_requests_get_a_429_with_retry_after(client, officer, settings):
+    settings.API_THROTTLE_RATE = "3/min"
     token = token_for(user=officer)
     statuses = [client.get("/api/v1/detainees/", **bearer(token)).status_code for _ in range(3)]
     assert statuses == [200, 200, 200]
