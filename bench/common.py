@@ -4,6 +4,10 @@ import os
 import statistics
 
 
+class NotMeasured(Exception):
+    """A measurement could not be taken (the endpoint is missing or answered an error)."""
+
+
 def setup_django() -> None:
     os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hostage_tracker_bench")
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from bench.common import median, percentile, setup_django
+from bench.common import NotMeasured, median, percentile, setup_django
 
-MEASUREMENTS = ("list", "poll", "search", "feed", "dashboard", "alerts")
+MEASUREMENTS = ("list", "poll", "partner", "load", "search", "feed", "dashboard", "alerts")
 REPEATS = 30
 DASHBOARD_REPEATS = 10
 LIST_PATH = "/api/v1/detainees/?citizenship={country}&page_size={size}"
@@ -37,10 +37,6 @@ class Row:
     measured: str
     target: str
     met: bool | None = None
-
-
-class NotMeasured(Exception):
-    """A measurement could not be taken (the endpoint is missing or answered an error)."""
 
 
 def _say(message: str = "") -> None:
@@ -227,6 +223,91 @@ def measure_poll(api: Api, state: dict) -> list[Row]:
     ]
 
 
+# --- partner: over HTTP, through gunicorn, with a scoped partner token --------------------------------
+
+
+def measure_partner(api: Api | None, state: dict) -> list[Row]:
+    from bench import partner
+    from bench.serve import gunicorn, partner_token
+
+    token = partner_token()
+    with gunicorn() as base:
+        result = partner.measure(partner.Client(base, token))
+    m = result["medians"]
+    sql_ids = [str(row[0]) for row in _sql_times(BARE_LIST_SQL, [LIST_COUNTRY, 100], repeats=1)[1]]
+    for name in ("ours_ids", "plain_ids"):
+        if result[name] != sql_ids:
+            _say(f"  warning: {name} differ from the bare SQL's page")
+    related = median(_sql_times(BARE_LIST_WITH_RELATED_SQL, [LIST_COUNTRY, 100], repeats=partner.REPEATS)[0])
+    state["partner"] = {k: round(v * 1000, 2) for k, v in m.items()} | {"sql_related": round(related * 1000, 2)}
+    _say(
+        f"  partner over HTTP (median of {partner.REPEATS}): our page {_ms(m['ours'])}, plain DRF {_ms(m['plain'])}, "
+        f"304 {_ms(m['poll'])}, token ping 204 {_ms(m['ping'])}; bare SQL with related rows {_ms(related)}"
+    )
+    return [
+        Row(
+            "partner list page of 100 over HTTP (gunicorn, token scoped to RU, `citizenship=RU`) vs the bare SQL "
+            "with citizenships, names and channels",
+            f"{_ms(m['ours'])} vs {_ms(related)}: {m['ours'] / related:.1f}×",
+            "≤ 3×",
+            m["ours"] / related <= 3,
+        ),
+        Row(
+            "the same page from a plain DRF ListAPIView (ModelSerializer, django-filter, CursorPagination) vs ours",
+            f"{_ms(m['plain'])} vs {_ms(m['ours'])}: ours {m['plain'] / m['ours']:.1f}× faster",
+            "ours ≥ 3× faster",
+            m["plain"] / m["ours"] >= 3,
+        ),
+        Row(
+            "partner 304 poll over HTTP vs the full page",
+            f"{_ms(m['poll'])} vs {_ms(m['ours'])}: {m['poll'] / m['ours']:.2f}",
+            "≤ 0.25",
+            m["poll"] / m["ours"] <= 0.25,
+        ),
+        Row(
+            "partner 304 poll vs a minimal view that authenticates the same token and answers 204",
+            f"{_ms(m['poll'])} vs {_ms(m['ping'])}: {m['poll'] / m['ping']:.2f}×",
+            "≤ 2×",
+            m["poll"] / m["ping"] <= 2,
+        ),
+    ]
+
+
+def measure_load(api: Api | None, state: dict) -> list[Row]:
+    from bench import loadtest
+
+    result = loadtest.run()
+    rate = result["requests"] / result["seconds"]
+    p95 = result["p95_ms"]
+    _say(
+        f"  load: {result['requests']:,} requests in {result['seconds']:.0f} s ({rate:.0f}/s), "
+        f"{result['errors']} errors"
+    )
+    for kind in sorted(result["counts"]):
+        _say(f"    {kind}: {result['counts'][kind]:,}, p50 {result['p50_ms'][kind]:.0f} ms, p95 {p95[kind]:.0f} ms")
+    if result["error_kinds"]:
+        _say(f"    errors: {result['error_kinds']}")
+    poll_p95 = p95.get("304", float("inf"))
+    write_p95 = p95.get("write", float("inf"))
+    return [
+        Row(
+            f"load: {loadtest.PARTNERS} partners polling list, detail and feed with ETags + {loadtest.OFFICERS} "
+            f"officers writing, {loadtest.SECONDS} s, gunicorn ({serve_workers()} workers) and a Celery worker",
+            f"{rate:.0f} req/s, {result['errors']} errors; p95 of a 304 {poll_p95:.0f} ms "
+            f"({result['counts'].get('304', 0):,}), of a write {write_p95:.0f} ms "
+            f"({result['counts'].get('write', 0):,})",
+            "0 errors; p95 304 < 50 ms; p95 write < 300 ms",
+            result["errors"] == 0 and poll_p95 < 50 and write_p95 < 300,
+        )
+    ]
+
+
+def serve_workers() -> int:
+    from bench.serve import GUNICORN_WORKERS
+
+    return GUNICORN_WORKERS
+
+
 # --- search ---------------------------------------------------------------------------------------
 
 # Spelling variants the search must tolerate: one name from the data misspelt by each rule.
@@ -391,6 +472,8 @@ def measure_alerts(api: Api | None, state: dict) -> list[Row]:
 MEASURE = {
     "list": measure_list,
     "poll": measure_poll,
+    "partner": measure_partner,
+    "load": measure_load,
     "search": measure_search,
     "feed": measure_feed,
     "dashboard": measure_dashboard,
@@ -400,6 +483,8 @@ NEEDS_API = {"list", "poll", "search", "feed"}
 TITLES = {
     "list": ("API list page of 100 filtered by citizenship, vs bare SQL", "≤ 3×, query count constant"),
     "poll": ("304 poll vs a full page", "< 0.1"),
+    "partner": ("partner list page, 304 and floors over HTTP", "≤ 3× SQL; ≥ 3× plain DRF; ≤ 0.25; ≤ 2× ping"),
+    "load": ("load: 50 partners and 5 officers, 60 s", "0 errors; p95 304 < 50 ms; p95 write < 300 ms"),
     "search": ("name search `q=`, median", "< 50 ms"),
     "feed": ("change feed catch-up", "1,000,000 in < 60 s"),
     "dashboard": ("dashboard aggregates", "< 200 ms"),
