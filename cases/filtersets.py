@@ -12,12 +12,14 @@ import django_filters
 from django import forms
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
+from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
 from django_countries import countries
 
 from cases.choices import Status
 from cases.models import ChannelMembership, Citizenship, Detainee
 from cases.names import name_key
+from core.access import Viewer, detainees_visible
 
 # The orderings a list can be sorted by: all NOT NULL columns, so keyset pagination holds.
 ORDERING_FIELDS = {
@@ -78,6 +80,9 @@ def name_search(queryset, text: str):
 
 
 class DetaineeFilter(django_filters.FilterSet):
+    """The detainees a viewer may see (core.access), filtered. The scope is applied after the
+    filters, so the policy can tell when a citizenship filter already implies it."""
+
     citizenship = CountryListFilter(method="filter_citizenship", label="Holds any of these citizenships")
     citizenship_all = CountryListFilter(method="filter_citizenship_all", label="Holds all of these citizenships")
     dual = django_filters.ChoiceFilter(
@@ -102,6 +107,15 @@ class DetaineeFilter(django_filters.FilterSet):
     class Meta:
         model = Detainee
         fields: list[str] = []
+
+    def __init__(self, data=None, *, viewer: Viewer, **kwargs):
+        # Always bound: django-filter skips filter_queryset (and so the scope) on an unbound set.
+        super().__init__(QueryDict() if data is None else data, queryset=Detainee.objects.all(), **kwargs)
+        self.viewer = viewer
+
+    def filter_queryset(self, queryset):
+        filtered = super().filter_queryset(queryset)
+        return detainees_visible(self.viewer, among=filtered, holding=self.form.cleaned_data.get("citizenship") or ())
 
     def filter_citizenship(self, queryset, name, value):
         return queryset.filter(_holds(value)) if value else queryset

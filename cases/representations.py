@@ -3,15 +3,16 @@ and what events say about a detainee, a channel and a status change (feed, webho
 
 Detainee documents are assembled from plain column values.
 
-A page of 100 detainees is read with four queries (the page, citizenships, name variants, channel
-links) and built as dicts directly: model instances and DRF field machinery cost more than the SQL
+A page of 100 detainees is read with two queries (the page; its citizenships, name variants and
+channel links together) and built as dicts directly: model instances and DRF field machinery cost more than the SQL
 itself. DetaineeSerializer describes the same shape for the OpenAPI schema; the schema tests check
 that both agree.
 """
 
-from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
+
+from django.db import connection
 
 from cases.models import ChannelMembership, Citizenship, Detainee, NameVariant, NegotiationChannel, StatusChange
 from core.access import Viewer, hidden_fields, recorder_label
@@ -44,43 +45,66 @@ def _day(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def detainee_documents(detainees: list[Detainee], viewer: Viewer) -> list[dict]:
-    ids = [d.pk for d in detainees]
-    citizenships: dict = defaultdict(list)
+# A page's related rows in one round trip, the ids as one array parameter (not 100 literals in each
+# of three queries): on a partner's page of 100 that was a third of the request's time.
+_RELATED_SQL = """
+SELECT d.id,
+    ARRAY(SELECT c.country FROM cases_citizenship c WHERE c.detainee_id = d.id ORDER BY c.country),
+    (SELECT coalesce(json_agg(json_build_object('name', v.name, 'script', v.script) ORDER BY v.script, v.name), '[]')
+     FROM cases_namevariant v WHERE v.detainee_id = d.id),
+    (SELECT coalesce(json_agg(json_build_object('id', m.channel_id, 'name', ch.name, 'role', m.role)
+                              ORDER BY ch.name, m.role), '[]')
+     FROM cases_channelmembership m JOIN cases_negotiationchannel ch ON ch.id = m.channel_id
+     WHERE m.detainee_id = d.id)
+FROM unnest(%s::uuid[]) AS d(id)
+"""
+
+
+def _related(ids: list) -> dict[Any, tuple[list, list, list]]:
+    """{detainee id: (citizenships, name variants, channel links)}."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_RELATED_SQL, [ids])
+            return {detainee_id: (c, v, ch) for detainee_id, c, v, ch in cursor.fetchall()}
+    related: dict = {detainee_id: ([], [], []) for detainee_id in ids}
     for detainee_id, country in (
         Citizenship.objects.filter(detainee_id__in=ids).order_by("country").values_list("detainee_id", "country")
     ):
-        citizenships[detainee_id].append(country)
-    variants: dict = defaultdict(list)
+        related[detainee_id][0].append(country)
     for detainee_id, name, script in (
         NameVariant.objects.filter(detainee_id__in=ids)
         .order_by("script", "name")
         .values_list("detainee_id", "name", "script")
     ):
-        variants[detainee_id].append({"name": name, "script": script})
-    channels: dict = defaultdict(list)
+        related[detainee_id][1].append({"name": name, "script": script})
     for detainee_id, channel_id, channel_name, role in (
         ChannelMembership.objects.filter(detainee_id__in=ids)
         .order_by("channel__name", "role")
         .values_list("detainee_id", "channel_id", "channel__name", "role")
     ):
-        channels[detainee_id].append({"id": str(channel_id), "name": channel_name, "role": role})
+        related[detainee_id][2].append({"id": str(channel_id), "name": channel_name, "role": role})
+    return related
+
+
+def detainee_documents(detainees: list[Detainee], viewer: Viewer) -> list[dict]:
+    related = _related([d.pk for d in detainees])
     hidden = hidden_fields(viewer)
     documents = []
     for d in detainees:
+        citizenships, variants, channels = related[d.pk]
         document = {
             "id": str(d.pk),
             "case_ref": d.case_ref,
             "full_name": d.full_name,
-            "name_variants": variants[d.pk],
+            "name_variants": variants,
             "sex": d.sex,
             "date_of_birth": _day(d.date_of_birth),
-            "citizenships": citizenships[d.pk],
+            "citizenships": citizenships,
             "status": d.status,
             "status_since": _time(d.status_since),
             "abducted_at": _time(d.abducted_at),
             "abduction_place": d.abduction_place,
-            "channels": channels[d.pk],
+            "channels": channels,
             "version": d.version,
             "updated_at": _time(d.updated_at),
         }

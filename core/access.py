@@ -14,6 +14,7 @@ The rules today:
   members), events only about what it may see, never internal notes, never who recorded a change.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,10 +76,21 @@ def _in_scope(codes: list[str], detainee_ref="pk"):
     return Exists(Citizenship.objects.filter(detainee=OuterRef(detainee_ref), country__in=codes))
 
 
-def detainees_visible(viewer: Viewer) -> QuerySet[Detainee]:
-    queryset = Detainee.objects.all()
-    if viewer._scope is not None:
-        queryset = queryset.filter(_in_scope(viewer._scope))
+def detainees_visible(
+    viewer: Viewer, among: QuerySet[Detainee] | None = None, holding: Iterable[str] = ()
+) -> QuerySet[Detainee]:
+    """The detainees the viewer may see (of `among`, if given).
+
+    `holding`: citizenships every row of `among` already holds one of (a citizenship filter the
+    caller applied). If they all lie in a partner's scope, the scope is met by every row and is not
+    asked again: PostgreSQL misjudges two such EXISTS on one table and then sorts every match
+    instead of walking the ordering's index (23 ms instead of 7 ms for a page of RU on 100,000).
+    """
+    queryset = Detainee.objects.all() if among is None else among
+    scope = viewer._scope
+    holding = set(holding)
+    if scope is not None and not (holding and holding <= set(scope)):
+        queryset = queryset.filter(_in_scope(scope))
     return queryset
 
 

@@ -4,16 +4,28 @@ If-None-Match (weak comparison, RFC 9110) answers 304 with no body; a stale If-M
 comparison) on a write answers 412 and changes nothing.
 """
 
+import functools
 import hashlib
+import hmac
 
+from django.conf import settings
 from rest_framework.response import Response
 
 from core.problems import PreconditionFailed
 
 
 def make_etag(*parts: object) -> str:
-    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:40]
+    """Keyed, so an ETag is one this server issued for these parts: a reader cannot hash guesses of
+    the server-wide data version to learn how much changes outside its scope, and a matching ETag
+    names a query that was answered (and so valid) before."""
+    message = "\x1f".join(str(p) for p in parts).encode()
+    digest = hmac.new(_key(), message, hashlib.sha256).hexdigest()[:40]
     return f'"{digest}"'
+
+
+@functools.cache
+def _key() -> bytes:
+    return hashlib.sha256(b"etag\x1f" + settings.SECRET_KEY.encode()).digest()
 
 
 def _tags(header: str) -> list[str]:

@@ -16,7 +16,8 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.cache.backends.redis import RedisCache
 from rest_framework.throttling import BaseThrottle
 
 logger = logging.getLogger(__name__)
@@ -51,9 +52,7 @@ def rate_limit_take(ident: str, *, rate: str, now: float | None = None) -> RateL
     current = int(now // window)
     key = f"ratelimit:{ident}:{window}:{current}"
     try:
-        cache.add(key, 0, timeout=window * 2 + 1)
-        count = cache.incr(key)
-        previous = cache.get(f"ratelimit:{ident}:{window}:{current - 1}", 0)
+        count, previous = _count(key, f"ratelimit:{ident}:{window}:{current - 1}", timeout=window * 2 + 1)
     except Exception as exc:  # noqa: BLE001 - any cache failure: serve rather than refuse
         logger.warning("rate limiting skipped, cache unavailable: %s", exc)
         return None
@@ -65,6 +64,23 @@ def rate_limit_take(ident: str, *, rate: str, now: float | None = None) -> RateL
         reset=max(1, math.ceil(window - elapsed)),
         allowed=used <= limit,
     )
+
+
+def _count(key: str, previous_key: str, *, timeout: int) -> tuple[int, int]:
+    """Increment `key` (created with `timeout`) and read `previous_key`: on Redis in one round trip
+    (three before: a third of what a 304 costs beyond authentication)."""
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    if isinstance(backend, RedisCache):
+        client = backend._cache.get_client(key, write=True)
+        # Django's Redis serializer stores integers as plain numbers, so these are its own keys.
+        pipe = client.pipeline(transaction=False)
+        pipe.set(backend.make_and_validate_key(key), 0, ex=timeout, nx=True)
+        pipe.incr(backend.make_and_validate_key(key))
+        pipe.get(backend.make_and_validate_key(previous_key))
+        _, count, previous = pipe.execute()
+        return int(count), int(previous or 0)
+    backend.add(key, 0, timeout=timeout)
+    return backend.incr(key), backend.get(previous_key, 0)
 
 
 class PrincipalRateThrottle(BaseThrottle):

@@ -38,7 +38,7 @@ from core.problems import BadQuery
 
 
 def filtered_detainees(request, viewer: Viewer) -> DetaineeFilter:
-    filterset = DetaineeFilter(request.query_params, queryset=detainees_visible(viewer), request=request)
+    filterset = DetaineeFilter(request.query_params, viewer=viewer, request=request)
     if not filterset.is_valid():
         raise BadQuery(filterset.errors)
     return filterset
@@ -69,9 +69,11 @@ class DetaineeListView(ApiView):
     def get(self, request):
         viewer = viewer_of(request)
         page_size = page_size_of(request)
-        filterset = filtered_detainees(request, viewer)
 
+        # The filters are checked and built only when the page is: an ETag is only ever sent with a
+        # page, so a matching one names a query that was valid, and a 304 costs no filter set.
         def build():
+            filterset = filtered_detainees(request, viewer)
             queryset = filterset.qs.only(*DETAINEE_COLUMNS)
             page = paginate(queryset, request, filterset.sort_spec, page_size)
             return Response(page.body(detainee_documents(page.items, viewer)))
@@ -216,9 +218,8 @@ class StatsView(ApiView):
         by = [part.strip() for part in request.query_params.get("by", "").split(",") if part.strip()]
         if not 1 <= len(by) <= 2 or len(set(by)) != len(by) or set(by) - set(STAT_DIMENSIONS):
             raise BadQuery({"by": [f"One or two different dimensions of: {', '.join(STAT_DIMENSIONS)}."]})
-        filterset = filtered_detainees(request, viewer)
         return self.conditional(
             request,
             collection_etag(request, viewer),
-            lambda: Response({"by": by, "rows": detainee_counts(filterset.qs, by)}),
+            lambda: Response({"by": by, "rows": detainee_counts(filtered_detainees(request, viewer).qs, by)}),
         )

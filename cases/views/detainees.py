@@ -35,7 +35,7 @@ LIST_PARAMETERS = FILTER_PARAMETERS | {"cursor", "page_size"}
 
 def detainee_list(request):
     viewer = viewer_for(request)
-    filterset = DetaineeFilter(request.GET, queryset=detainees_visible(viewer))
+    filterset = DetaineeFilter(request.GET, viewer=viewer)
     context = {
         "filterset": filterset,
         "statuses": Status.choices,

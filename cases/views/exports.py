@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from cases.filtersets import FILTER_PARAMETERS, REPEATABLE_PARAMETERS, DetaineeFilter
 from cases.models import Detainee
 from cases.representations import DETAINEE_COLUMNS, detainee_documents
-from core.access import Viewer, detainees_visible, viewer_of
+from core.access import Viewer, viewer_of
 from core.parameters import parameter_errors
 
 HEADER = [
@@ -36,7 +36,7 @@ CHUNK = 2000
 
 def _rows(request) -> Iterator[list[str]] | None:
     viewer = viewer_of(request.user)
-    filterset = DetaineeFilter(request.GET, queryset=detainees_visible(viewer))
+    filterset = DetaineeFilter(request.GET, viewer=viewer)
     refused = parameter_errors(request.GET, allowed=FILTER_PARAMETERS, repeatable=REPEATABLE_PARAMETERS)
     if refused or not filterset.is_valid():
         return None
