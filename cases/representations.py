@@ -12,6 +12,7 @@ that both agree.
 from datetime import date, datetime
 from typing import Any
 
+import orjson
 from django.db import connection
 
 from cases.models import ChannelMembership, Citizenship, Detainee, NameVariant, NegotiationChannel, StatusChange
@@ -46,9 +47,10 @@ def _day(value: date | None) -> str | None:
 
 
 # A page's related rows in one round trip, the ids as one array parameter (not 100 literals in each
-# of three queries): on a partner's page of 100 that was a third of the request's time.
+# of three queries), as one JSON text decoded at once: on a partner's page of 100 that was a third of
+# the request's time.
 _RELATED_SQL = """
-SELECT d.id,
+SELECT coalesce(json_object_agg(d.id, json_build_array(
     ARRAY(SELECT c.country FROM cases_citizenship c WHERE c.detainee_id = d.id ORDER BY c.country),
     (SELECT coalesce(json_agg(json_build_object('name', v.name, 'script', v.script) ORDER BY v.script, v.name), '[]')
      FROM cases_namevariant v WHERE v.detainee_id = d.id),
@@ -56,6 +58,7 @@ SELECT d.id,
                               ORDER BY ch.name, m.role), '[]')
      FROM cases_channelmembership m JOIN cases_negotiationchannel ch ON ch.id = m.channel_id
      WHERE m.detainee_id = d.id)
+)), '{}')::text
 FROM unnest(%s::uuid[]) AS d(id)
 """
 
@@ -65,7 +68,8 @@ def _related(ids: list) -> dict[Any, tuple[list, list, list]]:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(_RELATED_SQL, [ids])
-            return {detainee_id: (c, v, ch) for detainee_id, c, v, ch in cursor.fetchall()}
+            by_id = orjson.loads(cursor.fetchone()[0])
+        return {detainee_id: by_id[str(detainee_id)] for detainee_id in ids}
     related: dict = {detainee_id: ([], [], []) for detainee_id in ids}
     for detainee_id, country in (
         Citizenship.objects.filter(detainee_id__in=ids).order_by("country").values_list("detainee_id", "country")
