@@ -87,6 +87,29 @@ class Event(models.Model):
         return f"{self.type} {self.object_id}"
 
 
+class ScopeMark(models.Model):
+    """A nationality for which something a partner may see changed, at a feed position.
+
+    Written only by database triggers (alerts.scope_marks), in the transaction of the change: an
+    event about a detainee or a channel marks the nationalities involved, and so does a citizenship
+    or a channel link added or removed, so a detainee leaving a partner's scope marks it too. A
+    partner's data version is read from the marks of its nationalities alone: its ETags stay put
+    while cases it may not see change, and they tell it nothing about those cases.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    txid = models.BigIntegerField(_("feed position"), db_default=FeedPosition(), editable=False)
+    country = models.CharField(_("country"), max_length=2)
+
+    class Meta:
+        verbose_name = _("scope mark")
+        verbose_name_plural = _("scope marks")
+        indexes = [models.Index(fields=["country", "txid"], name="scope_mark_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.country} at {self.txid}"
+
+
 class Subscription(models.Model):
     """A user's wish to be alerted: about a nationality, a status, one detainee or one channel."""
 

@@ -29,6 +29,17 @@ SELECT (SELECT txid || '.' || seq FROM alerts_event WHERE txid < (SELECT positio
         ORDER BY txid DESC, seq DESC LIMIT 1),
        (SELECT count(*) FROM alerts_event WHERE txid >= (SELECT position FROM horizon))
 """  # noqa: S608 - built from this module's constants only
+# Per nationality: the newest final mark and how many committed marks lie above the horizon.
+_SCOPE_VERSION_SQL = f"""
+WITH horizon AS MATERIALIZED ({_CLUSTER_HORIZON_SQL} AS position)
+SELECT string_agg(s.country || ':'
+    || coalesce((SELECT max(m.txid) FROM alerts_scopemark m
+                  WHERE m.country = s.country AND m.txid < (SELECT position FROM horizon))::text, '-')
+    || '+' || (SELECT count(*) FROM alerts_scopemark m
+                WHERE m.country = s.country AND m.txid >= (SELECT position FROM horizon)),
+    ',' ORDER BY s.country)
+FROM unnest(%s::text[]) AS s(country)
+"""  # noqa: S608 - built from this module's constants only
 _sees_all_backends: dict[str, bool] = {}
 
 
@@ -70,8 +81,11 @@ def feed_settled_position(horizon: int) -> int:
     return -1 if latest is None else latest
 
 
-def data_version() -> str:
+def data_version(countries: list[str] | None = None) -> str:
     """Changes whenever anything an API reader can see may have changed (every write emits an event).
+
+    With `countries` (a partner's scope, from core.access): whenever anything about a detainee of
+    those nationalities may have changed, read from their scope marks (alerts.models.ScopeMark).
 
     The newest *final* event (below the feed horizon): one index probe, and never stale, since an
     event that commits late is below the horizon only after it commits, and then raises the maximum.
@@ -79,6 +93,10 @@ def data_version() -> str:
     """
     if connection.vendor != "postgresql":
         return str(Event.objects.order_by("-seq").values_list("seq", flat=True).first())
+    if countries is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(_SCOPE_VERSION_SQL, [sorted(countries)])
+            return f"scope {cursor.fetchone()[0]}"
     # Committed events above the horizon are visible already; counting them means a write that
     # commits while an older transaction is still open changes the version at once. The horizon
     # here is the cluster's oldest transaction, not this database's as the feed needs: as correct

@@ -138,6 +138,12 @@ def events_visible(viewer: Viewer) -> QuerySet[Event]:
     return queryset
 
 
+def data_version_scope(viewer: Viewer) -> list[str] | None:
+    """The nationalities whose changes may change what this reader sees (its ETags follow only
+    them); None when any change may."""
+    return viewer._scope
+
+
 # --- Fields ----------------------------------------------------------------------------------------
 
 

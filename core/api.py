@@ -6,7 +6,7 @@ from rest_framework.views import APIView
 
 from alerts.selectors import data_version
 from core import etags
-from core.access import Viewer
+from core.access import Viewer, data_version_scope
 from core.access import viewer_of as principal_viewer
 from core.parameters import parameter_errors
 from core.problems import BadQuery
@@ -29,7 +29,7 @@ def acting_token(request):
 
 def collection_etag(request, viewer: Viewer) -> str:
     query = sorted((key, value) for key in request.query_params for value in request.query_params.getlist(key))
-    return etags.make_etag(request.path, query, viewer.cache_key, data_version())
+    return etags.make_etag(request.path, query, viewer.cache_key, data_version(data_version_scope(viewer)))
 
 
 class ApiView(APIView):

@@ -437,3 +437,76 @@ def test_polling_stays_cheap_when_nothing_visible_changed(client, officer, mosco
     unrelated = token_issue(user=officer)[1]  # a committed write no API reader can see
     assert client.get("/api/v1/stats/?by=status", **bearer(unrelated)).status_code == 200
     assert_not_modified(poll(client, path, moscow_token, tag), tag)
+
+
+PARTNER_COLLECTIONS = ("/api/v1/detainees/", "/api/v1/channels/", "/api/v1/stats/?by=citizenship", "/api/v1/changes/")
+
+
+def partner_tags(client, token) -> dict[str, str]:
+    return {path: etag_of(get(client, path, token)) for path in PARTNER_COLLECTIONS}
+
+
+def assert_partner_sees(client, token, tags: dict[str, str], *, changed: bool) -> None:
+    for path, tag in tags.items():
+        response = poll(client, path, token, tag)
+        if changed:
+            assert response.status_code == 200, f"{path}: the partner's view changed but its old ETag matched"
+        else:
+            assert_not_modified(response, tag)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_partners_collection_etags_follow_only_its_own_nationalities(client, officer, moscow_token, officer_token):
+    """Writes about cases a partner may not see leave its polls at 304 (and tell it nothing); every
+    kind of change to what it may see, a case leaving its scope included, gives it a new ETag."""
+    world = make_world(officer)
+    israeli, dual = world["other"], world["detainee"]
+    israeli_channel = channel_create(
+        actor=None, name="Doha track", mediator="Qatar", counterpart="Hamas", members=[(israeli.pk, "requested")]
+    )
+    tags = partner_tags(client, moscow_token)
+    officer_tag = etag_of(get(client, "/api/v1/detainees/", officer_token))
+
+    # Out of its scope: a status change, an edit, a channel of IL cases renamed, an IL case linked.
+    status_change_record(detainee_id=israeli.pk, to_status=Status.HELD, source="Video", actor=officer)
+    detainee_update(detainee_id=israeli.pk, actor=officer, abduction_place="Be'eri")
+    channel_update(channel_id=israeli_channel.pk, actor=officer, name="Doha track (renamed)")
+    detainee_create(full_name="Noa Peretz", actor=None, citizenships=["IL"], abducted_at=ABDUCTED)
+    assert_partner_sees(client, moscow_token, tags, changed=False)
+    assert poll(client, "/api/v1/detainees/", officer_token, officer_tag).status_code == 200  # all see it
+
+    # Within it, each kind of change is seen:
+    changes = [
+        lambda: detainee_update(detainee_id=dual.pk, actor=officer, abduction_place="Nir Oz"),
+        lambda: status_change_record(detainee_id=dual.pk, to_status=Status.RELEASED, source="IDF", actor=officer),
+        lambda: channel_update(channel_id=world["channel"].pk, actor=officer, name="Moscow talks"),
+        lambda: detainee_create(full_name="Yelena Trufanova", actor=None, citizenships=["RU"], abducted_at=ABDUCTED),
+        # the dual citizen leaves the scope: the partner's list loses them
+        lambda: detainee_update(detainee_id=dual.pk, actor=officer, citizenships=["IL"]),
+    ]
+    for change in changes:
+        tags = partner_tags(client, moscow_token)
+        change()
+        assert_partner_sees(client, moscow_token, tags, changed=True)
+    listed = {row["full_name"] for row in get(client, "/api/v1/detainees/", moscow_token).json()["results"]}
+    assert listed == {"Yelena Trufanova"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_partners_poll_sees_a_committed_write_while_another_transaction_is_open(client, officer, moscow_token):
+    world = make_world(officer)
+    path = "/api/v1/detainees/"
+    get(client, path, moscow_token)
+    settings = connection.settings_dict
+    other = psycopg.connect(
+        dbname=settings["NAME"], user=settings["USER"] or "postgres", host=settings["HOST"], port=settings["PORT"]
+    )
+    try:
+        other.execute("SELECT pg_current_xact_id()")  # holds the horizon back until rolled back
+        tag = etag_of(get(client, path, moscow_token))
+        detainee_update(detainee_id=world["detainee"].pk, actor=officer, full_name="Aleksandr Lisovskiy")
+        response = poll(client, path, moscow_token, tag)
+        assert response.status_code == 200, "the list changed but the old ETag still matched (304)"
+    finally:
+        other.rollback()
+        other.close()
