@@ -99,12 +99,15 @@ def run() -> dict:
         out = json.loads(out_path.read_text())
     by_kind: dict[str, list[float]] = {}
     errors = 0
-    for kind, status, ms in out["records"]:
+    for kind, name, status, ms in out["records"]:
         by_kind.setdefault(kind, []).append(ms)
+        if kind in ("304", "answered in full"):
+            by_kind.setdefault(f"{name}: {kind}", []).append(ms)
         errors += status == 0 or status >= 400
     return {
         "seconds": min(elapsed, SECONDS),
         "requests": len(out["records"]),
+        "polls": sum(1 for kind, *_ in out["records"] if kind in ("304", "answered in full")),
         "errors": errors,
         "error_kinds": out["errors"],
         "counts": {kind: len(values) for kind, values in by_kind.items()},

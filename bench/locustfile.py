@@ -19,7 +19,7 @@ CONFIG = json.loads(Path(os.environ["BENCH_LOAD_CONFIG"]).read_text())
 LIST_PATH = "/api/v1/detainees/?citizenship=RU&page_size=100"
 _partner_tokens = itertools.cycle(CONFIG["partner_tokens"])
 _officers = itertools.cycle(range(len(CONFIG["officer_tokens"])))
-RECORDS: list[tuple[str, int, float]] = []
+RECORDS: list[tuple[str, str, int, float]] = []
 
 
 @events.request.add_listener
@@ -29,8 +29,8 @@ def _record(request_type, name, response_time, response, exception, context, **k
         status = 0
     kind = context.get("kind", name)
     if kind == "poll":
-        kind = "304" if status == 304 else "poll answered in full"
-    RECORDS.append((kind, status, response_time))
+        kind = "304" if status == 304 else "answered in full"
+    RECORDS.append((kind, name, status, response_time))
 
 
 @events.quitting.add_listener

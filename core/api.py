@@ -27,9 +27,12 @@ def acting_token(request):
     return token if isinstance(token, ApiToken) else None
 
 
-def collection_etag(request, viewer: Viewer) -> str:
+def collection_etag(request, viewer: Viewer, *, scoped: bool = True) -> str:
+    """A list's ETag: its query, the reader, and the version of what the reader may see (`scoped`), or
+    of everything: the change feed's body moves its cursor past events the reader does not get."""
     query = sorted((key, value) for key in request.query_params for value in request.query_params.getlist(key))
-    return etags.make_etag(request.path, query, viewer.cache_key, data_version(data_version_scope(viewer)))
+    version = data_version(data_version_scope(viewer) if scoped else None)
+    return etags.make_etag(request.path, query, viewer.cache_key, version)
 
 
 class ApiView(APIView):

@@ -30,7 +30,7 @@ class ChangeFeedView(ApiView):
         try:
             return self.conditional(
                 request,
-                collection_etag(request, viewer),
+                collection_etag(request, viewer, scoped=False),
                 lambda: HttpResponse(
                     feed_read(
                         viewer=viewer, after=request.query_params.get("after"), limit=request.query_params.get("limit")
