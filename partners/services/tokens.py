@@ -44,7 +44,8 @@ def token_authenticate(raw: str) -> ApiToken | None:
     parts = raw.split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not parts[1] or not parts[2]:
         return None
-    token = ApiToken.objects.select_related("user", "partner").filter(prefix=parts[1]).first()
+    # `prefix` is unique: a plain get, without the model's ordering and LIMIT.
+    token = ApiToken.objects.select_related("user", "partner").filter(prefix=parts[1]).order_by().first()
     # Compare even when no token has that prefix, so timing says nothing about which prefixes exist.
     expected = token.digest if token else _digest("absent")
     if not hmac.compare_digest(expected, _digest(parts[2])) or token is None or not token.is_usable:
