@@ -23,23 +23,6 @@ _POSITION_HORIZON_SQL = (
 )
 _HORIZON_SQL = _POSITION_HORIZON_SQL.format(xid=_XID_HORIZON_SQL)
 _CLUSTER_HORIZON_SQL = _POSITION_HORIZON_SQL.format(xid=_CLUSTER_XID_HORIZON_SQL)
-_DATA_VERSION_SQL = f"""
-WITH horizon AS MATERIALIZED ({_CLUSTER_HORIZON_SQL} AS position)
-SELECT (SELECT txid || '.' || seq FROM alerts_event WHERE txid < (SELECT position FROM horizon)
-        ORDER BY txid DESC, seq DESC LIMIT 1),
-       (SELECT count(*) FROM alerts_event WHERE txid >= (SELECT position FROM horizon))
-"""  # noqa: S608 - built from this module's constants only
-# Per nationality: the newest final mark and how many committed marks lie above the horizon.
-_SCOPE_VERSION_SQL = f"""
-WITH horizon AS MATERIALIZED ({_CLUSTER_HORIZON_SQL} AS position)
-SELECT string_agg(s.country || ':'
-    || coalesce((SELECT max(m.txid) FROM alerts_scopemark m
-                  WHERE m.country = s.country AND m.txid < (SELECT position FROM horizon))::text, '-')
-    || '+' || (SELECT count(*) FROM alerts_scopemark m
-                WHERE m.country = s.country AND m.txid >= (SELECT position FROM horizon)),
-    ',' ORDER BY s.country)
-FROM unnest(%s::text[]) AS s(country)
-"""  # noqa: S608 - built from this module's constants only
 _sees_all_backends: dict[str, bool] = {}
 
 
@@ -93,16 +76,9 @@ def data_version(countries: list[str] | None = None) -> str:
     """
     if connection.vendor != "postgresql":
         return str(Event.objects.order_by("-seq").values_list("seq", flat=True).first())
-    if countries is not None:
-        with connection.cursor() as cursor:
-            cursor.execute(_SCOPE_VERSION_SQL, [sorted(countries)])
-            return f"scope {cursor.fetchone()[0]}"
-    # Committed events above the horizon are visible already; counting them means a write that
-    # commits while an older transaction is still open changes the version at once. The horizon
-    # here is the cluster's oldest transaction, not this database's as the feed needs: as correct
-    # (lower only means more events counted), and with no read of pg_stat_activity it all takes
-    # one round trip, which is most of what a 304 costs beyond authentication.
+    # Committed events (or marks) above the horizon are visible already; counting them means a
+    # write that commits while an older transaction is still open changes the version at once.
+    # One round trip: the SQL function alerts_data_version (alerts.data_versions).
     with connection.cursor() as cursor:
-        cursor.execute(_DATA_VERSION_SQL)
-        latest, above = cursor.fetchone()
-    return f"{latest}+{above}"
+        cursor.execute("SELECT alerts_data_version(%s::text[])", [None if countries is None else sorted(countries)])
+        return cursor.fetchone()[0]
