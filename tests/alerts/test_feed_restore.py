@@ -9,6 +9,7 @@ the cursors they held from before the backup and from scratch.
 import json
 import os
 import signal
+import urllib.error
 import urllib.request
 
 import pytest
@@ -30,7 +31,7 @@ class App:
         env = subprocess_env(
             DATABASE_URL=database_url, REDIS_URL="", DJANGO_SETTINGS_MODULE="hostage_tracker.test_settings"
         )
-        self.proc = gunicorn(env, self.port)
+        self.proc = gunicorn(env, self.port, output=True)
         wait_for_port(self.port, timeout=120)
 
     def call(self, method: str, path: str, token: str, body: dict | None = None) -> dict:
@@ -40,8 +41,13 @@ class App:
             data=json.dumps(body).encode() if body is not None else None,
             headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
         )
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return json.loads(response.read())
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return json.loads(response.read())
+        except urllib.error.HTTPError as exc:
+            # What the server logged says why (a 500's traceback), not only that it failed.
+            self.stop()
+            raise AssertionError(f"{method} {path}: HTTP {exc.code}\n{self.output}") from exc
 
     def feed(self, token: str, after: str | None) -> tuple[list[str], str]:
         """Every event after `after`, page by page, as a partner's sync loop reads them."""
@@ -53,9 +59,12 @@ class App:
             if not page["has_more"]:
                 return ids, cursor
 
+    output = ""
+
     def stop(self):
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        self.proc.wait(timeout=30)
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.output = self.proc.communicate(timeout=30)[0] or ""
 
 
 @pytest.fixture
