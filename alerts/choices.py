@@ -11,6 +11,37 @@ class EventType(models.TextChoices):
     DETAINEE_UPDATED = "detainee.updated", _("Detainee updated")
     DETAINEE_STATUS_CHANGED = "detainee.status_changed", _("Detainee status changed")
     CHANNEL_UPDATED = "channel.updated", _("Channel updated")
+    DETAINEE_PROOF_OF_LIFE_RECORDED = "detainee.proof_of_life_recorded", _("Proof of life recorded")
+    DETAINEE_PROOF_OF_LIFE_OVERDUE = "detainee.proof_of_life_overdue", _("No proof of life for too long")
+    # Internal: never to partners (core.access).
+    DETAINEE_STATUS_CHANGE_PROPOSED = "detainee.status_change_proposed", _("Status change awaits confirmation")
+    DETAINEE_STATUS_CHANGE_REJECTED = "detainee.status_change_rejected", _("Proposed status change rejected")
+    DETAINEE_FAMILY_INFORMED = "detainee.family_informed", _("Family informed")
+    DETAINEE_CLAIM_RECORDED = "detainee.claim_recorded", _("Claim recorded")
+    DETAINEE_CLAIMS_RULED = "detainee.claims_ruled", _("Claims ruled on")
+
+
+# Event types about what only the cell may know: proposals, claims, family notifications.
+INTERNAL_EVENT_TYPES = frozenset(
+    {
+        EventType.DETAINEE_STATUS_CHANGE_PROPOSED,
+        EventType.DETAINEE_STATUS_CHANGE_REJECTED,
+        EventType.DETAINEE_FAMILY_INFORMED,
+        EventType.DETAINEE_CLAIM_RECORDED,
+        EventType.DETAINEE_CLAIMS_RULED,
+    }
+)
+
+
+class EventAudience(models.TextChoices):
+    """Who an event is for (core.access reads it for every channel)."""
+
+    EVERYONE = "everyone", _("Everyone who may see its subject")
+    # The cell only: internal event types, and a death the family has not been told of yet.
+    INTERNAL = "internal", _("The cell only")
+    # A withheld change released once the family was told: new to partners and to email, while the
+    # cell saw it (and was notified in the app) when it was recorded.
+    DISCLOSURE = "disclosure", _("Partners and email, on release")
 
 
 class SubscriptionKind(models.TextChoices):
@@ -18,6 +49,7 @@ class SubscriptionKind(models.TextChoices):
     STATUS = "status", _("Status")
     DETAINEE = "detainee", _("Detainee")
     CHANNEL = "channel", _("Channel")
+    PROOF_OF_LIFE_OVERDUE = "proof_of_life_overdue", _("No proof of life for N days")
 
 
 class DeliveryKind(models.TextChoices):

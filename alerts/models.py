@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from alerts.choices import DeliveryKind, DeliveryStatus, EventType, SubscriptionKind
+from alerts.choices import DeliveryKind, DeliveryStatus, EventAudience, EventType, SubscriptionKind
 from cases.models import Detainee, NegotiationChannel
 from core.constraints import choice_check
 from partners.models import WebhookEndpoint
@@ -67,6 +67,9 @@ class Event(models.Model):
         NegotiationChannel, on_delete=models.PROTECT, null=True, blank=True, related_name="events_emitted"
     )
     data = models.JSONField(_("data"), default=dict)
+    audience = models.CharField(
+        _("audience"), max_length=10, choices=EventAudience.choices, default=EventAudience.EVERYONE
+    )
     # Who made the change: they are not alerted about their own action.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -77,7 +80,10 @@ class Event(models.Model):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         ordering = ["txid", "seq"]
-        constraints = [choice_check("type", EventType, "event_type_valid")]
+        constraints = [
+            choice_check("type", EventType, "event_type_valid"),
+            choice_check("audience", EventAudience, "event_audience_valid"),
+        ]
         indexes = [
             models.Index(fields=["txid", "seq"], name="event_feed_idx"),
             models.Index(fields=["seq"], name="event_undispatched_idx", condition=models.Q(dispatched_at__isnull=True)),
@@ -114,7 +120,7 @@ class Subscription(models.Model):
     """A user's wish to be alerted: about a nationality, a status, one detainee or one channel."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscriptions")
-    kind = models.CharField(_("kind"), max_length=20, choices=SubscriptionKind.choices)
+    kind = models.CharField(_("kind"), max_length=24, choices=SubscriptionKind.choices)
     value = models.CharField(_("value"), max_length=64, help_text=_("Country code, status, or the object's id."))
     by_email = models.BooleanField(_("by email"), default=True)
     in_app = models.BooleanField(_("in the app"), default=True)
@@ -135,6 +141,29 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.kind}={self.value}"
+
+
+class OverdueAlert(models.Model):
+    """That a case crossed `days` without a proof of life, counted from `clock` (the last proof, or
+    the abduction): written once, with its event, so two beats or a retried check never alert twice;
+    a new proof of life moves the clock, and the next crossing is a new row."""
+
+    detainee = models.ForeignKey(Detainee, on_delete=models.CASCADE, related_name="+")
+    days = models.PositiveIntegerField(_("days"))
+    clock = models.DateTimeField(_("without proof of life since"))
+    event = models.OneToOneField(Event, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("proof-of-life alert")
+        verbose_name_plural = _("proof-of-life alerts")
+        constraints = [
+            models.UniqueConstraint(fields=["detainee", "days", "clock"], name="overdue_alert_once"),
+            models.CheckConstraint(condition=models.Q(days__gte=1), name="overdue_alert_days_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.detainee_id}: {self.days} days without proof of life"
 
 
 class Notification(models.Model):

@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from alerts.choices import DeliveryStatus
-from alerts.services import delivery, dispatch, sweep
+from alerts.services import delivery, dispatch, overdue, sweep
 from core.queue import send_now
 
 
@@ -27,3 +27,8 @@ def delivery_attempt(delivery_id: int) -> None:
 def alerts_sweep() -> None:
     for delivery_id in sweep.sweep_events() + sweep.sweep_due_deliveries():
         send_now(delivery_attempt, delivery_id)
+
+
+@shared_task(ignore_result=True)
+def proof_of_life_check() -> None:
+    overdue.proof_of_life_overdue_check()

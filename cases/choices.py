@@ -84,3 +84,37 @@ class ChannelEventKind(models.TextChoices):
     PROPOSAL = "proposal", _("Proposal")
     STATEMENT = "statement", _("Statement")
     RELEASE = "release", _("Release")
+
+
+# Statuses that need a second officer's confirmation before they become the case's status, and that
+# are withheld from partners and email until the family has been informed (four eyes, family first).
+CONFIRMED_BY_SECOND_OFFICER = frozenset({Status.DECEASED})
+WITHHELD_UNTIL_FAMILY_INFORMED = frozenset({Status.DECEASED, Status.REMAINS_RETURNED})
+
+
+class ProposalState(models.TextChoices):
+    AWAITING_CONFIRMATION = "awaiting_confirmation", _("Awaiting confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
+
+
+class FamilyNotificationMethod(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("By phone")
+    LIAISON_OFFICER = "liaison_officer", _("Through a liaison officer")
+    OTHER = "other", _("Other")
+
+
+class ClaimState(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ProofOfLifeKind(models.TextChoices):
+    VIDEO = "video", _("Video")
+    PHOTO = "photo", _("Photo")
+    TESTIMONY = "testimony", _("Testimony")
+    MESSAGE = "message", _("Message")
+    VISIT = "visit", _("Visit")
+    OTHER = "other", _("Other")

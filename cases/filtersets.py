@@ -2,12 +2,14 @@
 
 `citizenship=RU,IL` (or repeated) holds any of them; `citizenship_all=RU,IL` holds all of them;
 `dual=true|false`; `status=held,missing`; `channel=<uuid>`; `updated_since=<ISO time>`;
-`q=<name>` matches any name variant across scripts and spellings; `ordering`.
-Invalid values are errors, never ignored.
+`q=<name>` matches any name variant across scripts and spellings; `proof_of_life_older_than=<days>`
+(still in captivity, and no proof of life for that long, or none); for the cell only (a partner
+does not know them: core.access), `in_conflict`, `awaiting_confirmation` and `withheld`
+(family not yet informed); `ordering`. Invalid values are errors, never ignored.
 """
 
 import copy
-from datetime import UTC
+from datetime import UTC, timedelta
 
 import django_filters
 import django_filters.fields
@@ -15,13 +17,14 @@ from django import forms
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django_countries import countries
 
-from cases.choices import Status
+from cases.choices import CAPTIVE_STATUSES, Status
 from cases.models import ChannelMembership, Citizenship, Detainee
 from cases.names import name_key
-from core.access import Viewer, detainees_visible
+from core.access import Viewer, column, detainees_visible, readable_detainees
 
 # The orderings a list can be sorted by: all NOT NULL columns, so keyset pagination holds.
 ORDERING_FIELDS = {
@@ -31,6 +34,8 @@ ORDERING_FIELDS = {
     "status_since": "status_since",
     "updated_at": "updated_at",
     "created_at": "created_at",
+    # No proof of life for longest first (ascending): the clock runs from the last one, or the abduction.
+    "last_proof_of_life": "proof_of_life_clock",
 }
 DEFAULT_ORDERING = ["case_ref"]
 ORDERING_CHOICES = [f"{sign}{name}" for name in ORDERING_FIELDS for sign in ("", "-")]
@@ -110,6 +115,25 @@ class DetaineeFilter(django_filters.FilterSet):
         method="filter_updated_since", label="Changed at or after this time"
     )
     q = django_filters.CharFilter(method="filter_q", label="Name, in any script or spelling")
+    proof_of_life_older_than = django_filters.NumberFilter(
+        method="filter_proof_of_life_older_than",
+        min_value=0,
+        max_value=36500,
+        label="Still held, and no proof of life for more than this many days (or none)",
+    )
+    in_conflict = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")], method="filter_flag", label="Open claims disagree"
+    )
+    awaiting_confirmation = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_flag",
+        label="A proposed change awaits a second officer",
+    )
+    withheld = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_flag",
+        label="Family not yet informed (withheld from partners)",
+    )
     ordering = django_filters.ChoiceFilter(
         choices=[(choice, choice) for choice in ORDERING_CHOICES],
         method="filter_ordering",
@@ -122,7 +146,7 @@ class DetaineeFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *, viewer: Viewer, **kwargs):
         # Always bound: django-filter skips filter_queryset (and so the scope) on an unbound set.
-        super().__init__(QueryDict() if data is None else data, queryset=Detainee.objects.all(), **kwargs)
+        super().__init__(QueryDict() if data is None else data, queryset=readable_detainees(viewer), **kwargs)
         self.viewer = viewer
 
     @classmethod
@@ -154,7 +178,7 @@ class DetaineeFilter(django_filters.FilterSet):
         return queryset.filter(citizenship_count__gte=2) if value == "true" else queryset.filter(citizenship_count=1)
 
     def filter_status(self, queryset, name, value):
-        return queryset.filter(status__in=value) if value else queryset
+        return queryset.filter(**{f"{column(self.viewer, 'status')}__in": value}) if value else queryset
 
     def filter_channel(self, queryset, name, value):
         if value is None:
@@ -169,7 +193,29 @@ class DetaineeFilter(django_filters.FilterSet):
             value = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
         except (OverflowError, ValueError) as exc:
             raise forms.ValidationError({"updated_since": "This time is out of range."}) from exc
-        return queryset.filter(updated_at__gte=value)
+        return queryset.filter(**{f"{column(self.viewer, 'updated_at')}__gte": value})
+
+    def filter_proof_of_life_older_than(self, queryset, name, value):
+        if value is None:
+            return queryset
+        if value != int(value):
+            raise forms.ValidationError({name: "A whole number of days."})
+        cutoff = timezone.now() - timedelta(days=int(value))
+        captive = {f"{column(self.viewer, 'status')}__in": CAPTIVE_STATUSES}
+        return queryset.filter(**captive).filter(
+            Q(last_proof_of_life_at__isnull=True) | Q(last_proof_of_life_at__lt=cutoff)
+        )
+
+    _FLAG_COLUMNS = {
+        "in_conflict": "in_conflict",
+        "awaiting_confirmation": "awaiting_confirmation",
+        "withheld": "withholding",
+    }
+
+    def filter_flag(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(**{self._FLAG_COLUMNS[name]: value == "true"})
 
     def filter_q(self, queryset, name, value):
         if not value.strip():
@@ -186,7 +232,7 @@ class DetaineeFilter(django_filters.FilterSet):
         """[(column, descending)], always ending in a unique column so pages never overlap."""
         value = self.form.cleaned_data.get("ordering") if self.is_bound and self.is_valid() else None
         fields = [value] if value else DEFAULT_ORDERING
-        spec = [(ORDERING_FIELDS[f.lstrip("-")], f.startswith("-")) for f in fields]
+        spec = [(column(self.viewer, ORDERING_FIELDS[f.lstrip("-")]), f.startswith("-")) for f in fields]
         if spec[0][0] != "case_ref":
             spec.append(("case_ref", spec[0][1]))
         return spec

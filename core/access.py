@@ -10,23 +10,42 @@ The rules today:
 - Officers and admins see everything, internal notes included; analysts everything but the notes
   (and the fact that notes changed); people without a role nothing.
 - A partner sees only detainees holding at least one of its nationalities (an object outside its
-  scope does not exist for it: 404), a channel only if it lists such a detainee (and then only those
-  members), events only about what it may see, never internal notes, never who recorded a change.
+  scope does not exist for it: 404), a channel or a captivity group only if it lists such a detainee
+  (and then only those members), events only about what it may see, never internal notes, never who
+  recorded a change.
+- What only the cell may know never reaches a partner by any channel, nor email: claims, proposals
+  awaiting a second officer, and a death (or a return of remains) until the family has been told
+  (family first). Until then a partner sees the case as it was before: its status, since when, its
+  version and its history up to that point (Detainee.disclosed_*); its ETags do not move.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When
 
-from alerts.choices import EventType, SubscriptionKind
+from alerts.choices import EventAudience, EventType, SubscriptionKind
 from alerts.models import Event, Subscription
-from cases.models import ChannelMembership, Citizenship, Detainee, NegotiationChannel, StatusChange
+from cases.models import (
+    CaptivityGroup,
+    CaptivityGroupMembership,
+    ChannelMembership,
+    Citizenship,
+    Detainee,
+    NegotiationChannel,
+    StatusChange,
+)
 from core.models import User
 from partners.models import Partner, WebhookEndpoint
 
 NOTES = "notes"
+# The fields of a detainee about what only the cell may know (claims, four eyes, family first).
+INTERNAL_FIELDS = frozenset({"open_claims", "in_conflict", "awaiting_confirmation", "withheld_until_family_informed"})
+# The detainee filters about what only the cell may know: for a partner they do not exist.
+INTERNAL_FILTERS = frozenset({"in_conflict", "awaiting_confirmation", "withheld"})
+# The columns a partner reads as they were before a withheld death (Detainee.disclosed_*).
+WITHHELD_COLUMNS = ("status", "status_since", "version", "updated_at")
 
 
 def partner_scope(partner: Partner) -> list[str]:
@@ -94,6 +113,90 @@ def detainees_visible(
     return queryset
 
 
+def parameters_unknown_to(viewer: Viewer) -> frozenset[str]:
+    """Query parameters that do not exist for this reader (a partner filtering by claims would learn of them)."""
+    return INTERNAL_FILTERS if viewer.is_partner else frozenset()
+
+
+def column(viewer: Viewer, name: str) -> str:
+    """The column a filter or an ordering reads for this reader: for a partner, the status (and its
+    time, the version, the last update) as it may know them (see readable_detainees)."""
+    return f"shown_{name}" if viewer.is_partner and name in WITHHELD_COLUMNS else name
+
+
+def readable_detainees(viewer: Viewer) -> QuerySet[Detainee]:
+    """Every detainee, with what this reader may know of them to filter and sort by (`column`)."""
+    queryset = Detainee.objects.all()
+    if viewer.is_partner:
+        queryset = queryset.annotate(
+            **{
+                f"shown_{name}": Case(When(withholding=True, then=F(f"disclosed_{name}")), default=F(name))
+                for name in WITHHELD_COLUMNS
+            }
+        )
+    return queryset
+
+
+def shown(viewer: Viewer, detainee: Detainee) -> dict[str, Any]:
+    """A detainee's status, its time, its version and last update as this reader may know them."""
+    if viewer.is_partner and detainee.withholding:
+        return {name: getattr(detainee, f"disclosed_{name}") for name in WITHHELD_COLUMNS}
+    return {name: getattr(detainee, name) for name in WITHHELD_COLUMNS}
+
+
+def shown_version(viewer: Viewer, detainee: Detainee) -> int:
+    return shown(viewer, detainee)["version"]
+
+
+def shown_version_expression(viewer: Viewer, prefix: str = "") -> F | Case:
+    """The detainee version this reader may know, as an expression (for ETags built in a query)."""
+    if not viewer.is_partner:
+        return F(f"{prefix}version")
+    return Case(
+        When(**{f"{prefix}withholding": True}, then=F(f"{prefix}disclosed_version")), default=F(f"{prefix}version")
+    )
+
+
+def etag_state(viewer: Viewer, detainee: Detainee) -> tuple:
+    """What of a detainee this reader may see changes its representation: the version it may know,
+    and for the cell the internal state that does not raise the version (claims, four eyes)."""
+    if viewer.is_partner:
+        return (shown(viewer, detainee)["version"],)
+    return (
+        detainee.version,
+        detainee.open_claims,
+        detainee.in_conflict,
+        detainee.awaiting_confirmation,
+        detainee.withholding,
+    )
+
+
+def status_history_visible(viewer: Viewer, detainee: Detainee) -> QuerySet[StatusChange]:
+    """A detainee's status history as this reader may know it: a partner's stops before a withheld death."""
+    queryset = detainee.status_changes.select_related("recorded_by", "recorded_by_token", "confirmed_by")
+    if viewer.is_partner and detainee.withholding:
+        queryset = queryset.filter(sequence__lte=detainee.disclosed_through)
+    return queryset
+
+
+def groups_visible(viewer: Viewer) -> QuerySet[CaptivityGroup]:
+    """A partner sees a captivity group only if it holds a member in the partner's scope."""
+    queryset = CaptivityGroup.objects.all()
+    if viewer._scope is not None:
+        members_in_scope = CaptivityGroupMembership.objects.filter(group=OuterRef("pk")).filter(
+            _in_scope(viewer._scope, "detainee_id")
+        )
+        queryset = queryset.filter(Exists(members_in_scope))
+    return queryset
+
+
+def group_members_visible(viewer: Viewer) -> QuerySet[CaptivityGroupMembership]:
+    queryset = CaptivityGroupMembership.objects.select_related("detainee").order_by("detainee__case_ref")
+    if viewer._scope is not None:
+        queryset = queryset.filter(_in_scope(viewer._scope, "detainee_id"))
+    return queryset
+
+
 def channels_visible(viewer: Viewer) -> QuerySet[NegotiationChannel]:
     """A partner sees a channel only if it lists a detainee in the partner's scope."""
     queryset = NegotiationChannel.objects.all()
@@ -125,12 +228,19 @@ def status_changes_visible(viewer: Viewer) -> QuerySet[StatusChange]:
     """The status history of the detainees a reader may see (for counts over time)."""
     queryset = StatusChange.objects.all()
     if viewer._scope is not None:
-        queryset = queryset.filter(_in_scope(viewer._scope, "detainee_id"))
+        queryset = queryset.filter(_in_scope(viewer._scope, "detainee_id")).exclude(
+            detainee__withholding=True, sequence__gt=F("detainee__disclosed_through")
+        )
     return queryset
 
 
 def events_visible(viewer: Viewer) -> QuerySet[Event]:
-    queryset = Event.objects.all()
+    """A partner reads no event for the cell only; the cell does not read again, as a disclosure,
+    what it read when it happened."""
+    if viewer.is_partner:
+        queryset = Event.objects.exclude(audience=EventAudience.INTERNAL)
+    else:
+        queryset = Event.objects.exclude(audience=EventAudience.DISCLOSURE)
     if viewer._scope is not None:
         visible_detainee = Q(detainee__isnull=False) & _in_scope(viewer._scope, "detainee_id")
         visible_channel = Q(detainee__isnull=True) & Q(channel__in=channels_visible(viewer).values("pk"))
@@ -149,6 +259,8 @@ def data_version_scope(viewer: Viewer) -> list[str] | None:
 
 def hidden_fields(viewer: Viewer) -> frozenset[str]:
     """The fields of a detainee (and of its field history) this reader may not see: the key is absent."""
+    if viewer.is_partner:
+        return INTERNAL_FIELDS | {NOTES}
     return frozenset() if viewer._sees_notes else frozenset({NOTES})
 
 
@@ -195,7 +307,10 @@ def event_countries(event: Event) -> set[str]:
 
 
 def webhook_endpoints_for(event: Event) -> list[tuple[WebhookEndpoint, Viewer]]:
-    """Active endpoints of active partners whose scope meets the event, each with its partner as reader."""
+    """Active endpoints of active partners whose scope meets the event, each with its partner as
+    reader; none for an event for the cell only."""
+    if event.audience == EventAudience.INTERNAL:
+        return []
     countries = event_countries(event)
     endpoints = WebhookEndpoint.objects.filter(is_active=True, partner__is_active=True).select_related("partner")
     return [(e, Viewer(partner=e.partner)) for e in endpoints if countries & set(partner_scope(e.partner))]
@@ -209,15 +324,61 @@ def _event_channels(event: Event) -> set[str]:
     return channels
 
 
+def may_email(event: Event) -> bool:
+    """Email leaves the building: it carries nothing partners may not learn (family first)."""
+    return event.audience != EventAudience.INTERNAL
+
+
+def may_notify_in_app(event: Event) -> bool:
+    """The cell was notified in the app when a withheld change happened, not again when it is released."""
+    return event.audience != EventAudience.DISCLOSURE
+
+
+# News about one member of a captivity group is news for the others' followers.
+GROUP_NEWS_TYPES = frozenset({EventType.DETAINEE_STATUS_CHANGED, EventType.DETAINEE_PROOF_OF_LIFE_RECORDED})
+
+
+def held_with(detainee_id) -> list:
+    """The people held together with this one (in any of its captivity groups)."""
+    groups = CaptivityGroupMembership.objects.filter(detainee_id=detainee_id).values("group_id")
+    return list(
+        CaptivityGroupMembership.objects.filter(group_id__in=groups)
+        .exclude(detainee_id=detainee_id)
+        .values_list("detainee_id", flat=True)
+        .distinct()
+    )
+
+
+def confirmers_for(event: Event) -> QuerySet[User]:
+    """Who is told "a death awaits your confirmation": every active officer and admin but the proposer."""
+    if event.type != EventType.DETAINEE_STATUS_CHANGE_PROPOSED:
+        return User.objects.none()
+    users = User.objects.filter(is_active=True).filter(
+        Q(is_superuser=True)
+        | Q(
+            groups__permissions__codename="decide_pendingstatuschange",
+            groups__permissions__content_type__app_label="cases",
+        )
+    )
+    if event.actor_id:
+        users = users.exclude(pk=event.actor_id)
+    return users.distinct()
+
+
 def subscriptions_for(event: Event) -> QuerySet[Subscription]:
     """The subscriptions an event matches, of active people who hold a role: internal readers, who may
-    see every case. Nobody is alerted to their own change."""
+    see every case. Nobody is alerted to their own change. Followers of someone held together with
+    the event's subject hear of its status changes and proofs of life too."""
     match = Q(kind=SubscriptionKind.NATIONALITY, value__in=event_countries(event))
     match |= Q(kind=SubscriptionKind.CHANNEL, value__in=_event_channels(event))
     if event.detainee_id:
         match |= Q(kind=SubscriptionKind.DETAINEE, value=str(event.detainee_id))
+        if event.type in GROUP_NEWS_TYPES:
+            match |= Q(kind=SubscriptionKind.DETAINEE, value__in=[str(d) for d in held_with(event.detainee_id)])
     if event.type == EventType.DETAINEE_STATUS_CHANGED:
         match |= Q(kind=SubscriptionKind.STATUS, value=event.data["status_change"]["to_status"])
+    if event.type == EventType.DETAINEE_PROOF_OF_LIFE_OVERDUE:
+        match = Q(kind=SubscriptionKind.PROOF_OF_LIFE_OVERDUE, value=str(event.data["days"]))
     subscriptions = Subscription.objects.filter(match, user__is_active=True).select_related("user")
     if event.actor_id:
         subscriptions = subscriptions.exclude(user_id=event.actor_id)

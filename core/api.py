@@ -6,7 +6,7 @@ from rest_framework.views import APIView
 
 from alerts.selectors import data_version
 from core import etags
-from core.access import Viewer, data_version_scope
+from core.access import Viewer, data_version_scope, parameters_unknown_to
 from core.access import viewer_of as principal_viewer
 from core.parameters import parameter_errors
 from core.problems import BadQuery
@@ -47,9 +47,8 @@ class ApiView(APIView):
             raise MethodNotAllowed(request.method)
         super().initial(request, *args, **kwargs)
         if request.method == "GET":
-            errors = parameter_errors(
-                request.query_params, allowed=self.allowed_parameters, repeatable=self.repeatable_parameters
-            )
+            allowed = self.allowed_parameters - parameters_unknown_to(viewer_of(request))
+            errors = parameter_errors(request.query_params, allowed=allowed, repeatable=self.repeatable_parameters)
             if errors:
                 raise BadQuery(errors)
 

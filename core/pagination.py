@@ -107,7 +107,8 @@ def paginate(
 
 
 def _typed(queryset: QuerySet, column: str, value):
-    field = queryset.model._meta.get_field(column)
+    annotation = queryset.query.annotations.get(column)
+    field = annotation.output_field if annotation is not None else queryset.model._meta.get_field(column)
     try:
         if value is None or isinstance(value, dict | list | bool):
             raise ValueError(value)

@@ -17,6 +17,12 @@ _DOMAIN_MODELS = (
     "channelmembership",
     "channelevent",
     "statuschange",
+    "pendingstatuschange",
+    "familynotification",
+    "claim",
+    "proofoflife",
+    "captivitygroup",
+    "captivitygroupmembership",
 )
 _OFFICER_EDITS = ("detainee", "citizenship", "namevariant", "negotiationchannel", "channelmembership", "channelevent")
 
@@ -27,7 +33,13 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.OFFICER: _READ
     | {"cases.export_detainees", "cases.view_internal_notes", "cases.import_lists", "cases.add_statuschange"}
     | {f"cases.{action}_{model}" for model in _OFFICER_EDITS for action in ("add", "change")}
-    | {"cases.delete_citizenship", "cases.delete_namevariant", "cases.delete_channelmembership"},
+    | {"cases.delete_citizenship", "cases.delete_namevariant", "cases.delete_channelmembership"}
+    # Facts under uncertainty: proposing a death and confirming another officer's (four eyes; the
+    # service refuses one's own), telling the family, claims and rulings, proofs of life, groups.
+    | {"cases.add_pendingstatuschange", "cases.decide_pendingstatuschange", "cases.add_familynotification"}
+    | {"cases.add_claim", "cases.rule_claim", "cases.add_proofoflife"}
+    | {"cases.add_captivitygroup", "cases.change_captivitygroup"}
+    | {"cases.add_captivitygroupmembership", "cases.delete_captivitygroupmembership"},
 }
 # An admin may do everything an officer may, plus corrections and managing users and partners.
 # Status changes are never changed or deleted, by anyone: corrections are new events.

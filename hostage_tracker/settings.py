@@ -181,8 +181,11 @@ CELERY_TASK_PUBLISH_RETRY = False
 ALERT_SWEEP_SECONDS = env_float("ALERT_SWEEP_SECONDS", 5.0)
 # An event younger than this is left to its own on-commit dispatch.
 ALERT_SWEEP_GRACE_SECONDS = env_float("ALERT_SWEEP_GRACE_SECONDS", 3.0)
+PROOF_OF_LIFE_CHECK_SECONDS = env_int("PROOF_OF_LIFE_CHECK_SECONDS", 900)
 CELERY_BEAT_SCHEDULE = {
     "alerts-sweep": {"task": "alerts.tasks.alerts_sweep", "schedule": ALERT_SWEEP_SECONDS},
+    # "No proof of life for N days": idempotent, so running it often costs only the query.
+    "proof-of-life-check": {"task": "alerts.tasks.proof_of_life_check", "schedule": PROOF_OF_LIFE_CHECK_SECONDS},
 }
 # Seconds a receiver gets to answer; a lease must outlast it, so a dead worker's delivery is retried.
 WEBHOOK_TIMEOUT = env_float("WEBHOOK_TIMEOUT", 15.0)

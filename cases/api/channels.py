@@ -25,7 +25,7 @@ from cases.models import NegotiationChannel
 from cases.selectors import channel_events_of
 from cases.services.channels import channel_create, channel_event_record, channel_update
 from core import etags
-from core.access import Viewer, channel_memberships_visible, channels_visible
+from core.access import Viewer, channel_memberships_visible, channels_visible, shown_version_expression
 from core.api import ApiView, acting_user, collection_etag, viewer_of
 from core.pagination import page_size_of, paginate
 
@@ -36,7 +36,8 @@ def channel_etag(channel, viewer: Viewer) -> str:
         (str(d), role, v)
         for d, role, v in channel_memberships_visible(viewer)
         .filter(channel=channel)
-        .values_list("detainee_id", "role", "detainee__version")
+        .annotate(member_version=shown_version_expression(viewer, "detainee__"))
+        .values_list("detainee_id", "role", "member_version")
     )
     return etags.make_etag("channel", channel.pk, channel.version, viewer.cache_key, members)
 

@@ -7,6 +7,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
+from cases.api.fact_serializers import PendingStatusChangeSerializer
 from cases.api.schema import (
     CONDITIONAL_GET,
     CURSOR_PARAMETERS,
@@ -25,13 +26,13 @@ from cases.api.serializers import (
     StatusChangeWriteSerializer,
 )
 from cases.filtersets import FILTER_PARAMETERS, REPEATABLE_PARAMETERS, DetaineeFilter
-from cases.models import Detainee
-from cases.representations import DETAINEE_COLUMNS, detainee_documents, status_change_document
-from cases.selectors import STAT_DIMENSIONS, detainee_counts, status_changes_of
+from cases.models import Detainee, PendingStatusChange
+from cases.representations import DETAINEE_COLUMNS, detainee_documents, proposal_payload, status_change_document
+from cases.selectors import STAT_DIMENSIONS, detainee_counts
 from cases.services.detainees import NameVariantInput, detainee_create, detainee_update
 from cases.services.status_changes import status_change_record
 from core import etags
-from core.access import Viewer, detainees_visible
+from core.access import Viewer, detainees_visible, etag_state, status_history_visible
 from core.api import ApiView, acting_token, acting_user, collection_etag, viewer_of
 from core.pagination import page_size_of, paginate
 from core.problems import BadQuery
@@ -52,7 +53,7 @@ def detainee_etag(detainee: Detainee, viewer: Viewer) -> str:
             "channel_id", "role", "channel__name", "channel__updated_at"
         )
     )
-    return etags.make_etag("detainee", detainee.pk, detainee.version, viewer.cache_key, links)
+    return etags.make_etag("detainee", detainee.pk, etag_state(viewer, detainee), viewer.cache_key, links)
 
 
 class DetaineeListView(ApiView):
@@ -160,7 +161,7 @@ class StatusChangeListView(ApiView):
         page_size = page_size_of(request)
 
         def build():
-            page = paginate(status_changes_of(detainee), request, [("sequence", False)], page_size)
+            page = paginate(status_history_visible(viewer, detainee), request, [("sequence", False)], page_size)
             data = [status_change_document(change, viewer) for change in page.items]
             return Response(page.body(data))
 
@@ -170,9 +171,11 @@ class StatusChangeListView(ApiView):
         operation_id="detainees_status_changes_create",
         parameters=[IF_MATCH],
         request=StatusChangeWriteSerializer,
-        responses={201: StatusChangeSerializer, **WRITE_PROBLEMS},
+        responses={201: StatusChangeSerializer, 202: PendingStatusChangeSerializer, **WRITE_PROBLEMS},
         description="Record a status change. Invalid transitions and a stale `from_status` are 409; "
-        "bad input (no source, a time in the future or before the current status) is 400.",
+        "bad input (no source, a time in the future or before the current status) is 400. A death is not "
+        "recorded at once: it is proposed (202, `state`: `awaiting_confirmation`) and waits for a second "
+        "officer (.../status-changes/{change_id}/confirm/ or .../reject/).",
     )
     def post(self, request, pk):
         viewer = viewer_of(request)
@@ -191,7 +194,9 @@ class StatusChangeListView(ApiView):
                 channel_id=data.pop("channel", None),
                 **data,
             )
-        change = status_changes_of(detainee).get(pk=change.pk)
+        if isinstance(change, PendingStatusChange):
+            return Response(proposal_payload(change), status=status.HTTP_202_ACCEPTED)
+        change = status_history_visible(viewer, detainee).get(pk=change.pk)
         body = status_change_document(change, viewer)
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -221,5 +226,5 @@ class StatsView(ApiView):
         return self.conditional(
             request,
             collection_etag(request, viewer),
-            lambda: Response({"by": by, "rows": detainee_counts(filtered_detainees(request, viewer).qs, by)}),
+            lambda: Response({"by": by, "rows": detainee_counts(filtered_detainees(request, viewer).qs, by, viewer)}),
         )

@@ -6,10 +6,10 @@ from uuid import UUID
 
 from django.utils.dateparse import parse_datetime
 from django_countries import countries
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
-from cases.choices import ChannelEventKind, ChannelRole, ChannelStatus, Confidence, Script, Sex, Status
+from cases.choices import ChannelEventKind, ChannelRole, ChannelStatus, Confidence, ProofOfLifeKind, Script, Sex, Status
 from cases.models import ChannelEvent, Detainee, NegotiationChannel, StatusChange
 from core.access import hidden_fields, recorder_label
 
@@ -73,9 +73,32 @@ class DetaineeSerializer(serializers.Serializer):
     abducted_at = serializers.DateTimeField(allow_null=True)
     abduction_place = serializers.CharField(allow_blank=True)
     channels = ChannelLinkSerializer(many=True, source="channel_memberships.all")
+    groups = inline_serializer(
+        name="DetaineeGroup", fields={"id": serializers.UUIDField(), "name": serializers.CharField()}, many=True
+    )
+    last_proof_of_life = inline_serializer(
+        name="LastProofOfLife",
+        fields={
+            "observed_at": serializers.DateTimeField(),
+            "kind": serializers.ChoiceField(choices=ProofOfLifeKind.choices),
+            "confidence": serializers.ChoiceField(choices=Confidence.choices),
+        },
+        allow_null=True,
+    )
     notes = serializers.CharField(allow_blank=True, required=False, help_text="Officers and admins only.")
     version = serializers.IntegerField()
     updated_at = serializers.DateTimeField()
+    open_claims = serializers.IntegerField(required=False, help_text="Open claims about the case. Not for partners.")
+    in_conflict = serializers.BooleanField(
+        required=False, help_text="Two or more open claims assert different statuses. Not for partners."
+    )
+    awaiting_confirmation = serializers.BooleanField(
+        required=False, help_text="A proposed change (a death) awaits a second officer. Not for partners."
+    )
+    withheld_until_family_informed = serializers.BooleanField(
+        required=False,
+        help_text="Family not yet informed — do not disclose: partners still see the status before it. Not for partners.",
+    )
 
     def to_representation(self, instance: Detainee):
         data = super().to_representation(instance)

@@ -95,6 +95,7 @@ def _rows_for(plan: PersonPlan, case_ref: str, channel_ids: dict, now) -> tuple[
         status_since=last.occurred_at if last else plan.abducted_at,
         search_names=search_names(plan.full_name, [name for name, _ in plan.variants]),
         citizenship_count=len(plan.citizenships),
+        proof_of_life_clock=plan.abducted_at,
         version=1 + len(plan.steps),
     )
     citizenships = [Citizenship(detainee=detainee, country=code, source=source) for code, source in plan.citizenships]

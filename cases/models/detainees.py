@@ -51,13 +51,56 @@ class Detainee(models.Model):
     # How many citizenships the person holds, kept in step by cases.services.detainees.
     citizenship_count = models.PositiveSmallIntegerField(editable=False, default=0)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    # Family first: while a death (or the return of remains) waits for the family to be told,
+    # partners keep seeing the case as it was before it; these hold that picture (null otherwise).
+    # Set and cleared only by cases.services.status_changes and cases.services.family_notifications;
+    # core.access reads them for partners.
+    withholding = models.BooleanField(_("family not yet informed"), default=False, editable=False)
+    disclosed_status = models.CharField(
+        _("status partners see"), max_length=20, choices=Status.choices, null=True, blank=True, editable=False
+    )
+    disclosed_status_since = models.DateTimeField(null=True, blank=True, editable=False)
+    disclosed_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    disclosed_updated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The last status change partners may see (its sequence).
+    disclosed_through = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
+    # Four eyes: a proposed change (a death) awaits a second officer (cases.services.status_changes).
+    awaiting_confirmation = models.BooleanField(_("awaiting confirmation"), default=False, editable=False)
+
+    # Claims (cases.services.claims keeps these in step): open ones, and whether they disagree.
+    open_claims = models.PositiveSmallIntegerField(_("open claims"), default=0, editable=False)
+    in_conflict = models.BooleanField(_("claims in conflict"), default=False, editable=False)
+
+    # Proof of life (cases.services.proofs_of_life): the last time the person was seen alive, and
+    # the clock of "days without a proof of life" that runs from it, or from the abduction (or the
+    # record's creation) when there is none; the clock is never null, so lists sort by it.
+    last_proof_of_life_at = models.DateTimeField(_("last proof of life"), null=True, blank=True, editable=False)
+    proof_of_life_clock = models.DateTimeField(_("without proof of life since"), editable=False)
+
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
     )
 
-    history = HistoricalRecords(excluded_fields=["search_names", "citizenship_count"], bases=[TokenAttributedHistory])
+    history = HistoricalRecords(
+        excluded_fields=[
+            "search_names",
+            "citizenship_count",
+            "disclosed_status",
+            "disclosed_status_since",
+            "disclosed_version",
+            "disclosed_updated_at",
+            "disclosed_through",
+            "awaiting_confirmation",
+            "open_claims",
+            "in_conflict",
+            "proof_of_life_clock",
+        ],
+        bases=[TokenAttributedHistory],
+    )
 
     class Meta:
         verbose_name = _("detainee")
@@ -76,6 +119,32 @@ class Detainee(models.Model):
                 condition=models.Q(case_ref__startswith=CASE_REF_PREFIX), name="detainee_case_ref_format"
             ),
             models.CheckConstraint(condition=models.Q(version__gte=1), name="detainee_version_positive"),
+            choice_check("disclosed_status", Status, "detainee_disclosed_status_valid", nullable=True),
+            # Partners see the case as it is, unless the family has still to be told; then every
+            # part of what they see instead is there.
+            models.CheckConstraint(
+                condition=models.Q(
+                    withholding=False,
+                    disclosed_status__isnull=True,
+                    disclosed_status_since__isnull=True,
+                    disclosed_version__isnull=True,
+                    disclosed_updated_at__isnull=True,
+                    disclosed_through__isnull=True,
+                )
+                | models.Q(
+                    withholding=True,
+                    disclosed_status__isnull=False,
+                    disclosed_status_since__isnull=False,
+                    disclosed_version__isnull=False,
+                    disclosed_updated_at__isnull=False,
+                    disclosed_through__isnull=False,
+                ),
+                name="detainee_disclosed_only_while_withheld",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(in_conflict=False) | models.Q(open_claims__gte=2),
+                name="detainee_conflict_needs_claims",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "case_ref"], name="detainee_status_idx"),
@@ -84,6 +153,12 @@ class Detainee(models.Model):
             models.Index(fields=["abducted_at"], name="detainee_abducted_at_idx"),
             models.Index(fields=["created_at"], name="detainee_created_at_idx"),
             models.Index(fields=["citizenship_count", "status"], name="detainee_dual_idx"),
+            models.Index(fields=["proof_of_life_clock"], name="detainee_pol_clock_idx"),
+            models.Index(fields=["case_ref"], name="detainee_in_conflict_idx", condition=models.Q(in_conflict=True)),
+            models.Index(fields=["case_ref"], name="detainee_withholding_idx", condition=models.Q(withholding=True)),
+            models.Index(
+                fields=["case_ref"], name="detainee_awaiting_idx", condition=models.Q(awaiting_confirmation=True)
+            ),
         ]
 
     def __str__(self) -> str:

@@ -42,6 +42,15 @@ class StatusChange(models.Model):
     note = models.TextField(_("note"), blank=True)
     is_correction = models.BooleanField(_("correction"), default=False)
     correction_reason = models.TextField(_("correction reason"), blank=True)
+    # Four eyes: who confirmed the proposal this change came from (a death), and when.
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # The claim this change accepted, when it came from ruling on claims.
+    claim = models.ForeignKey("cases.Claim", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Recorded while the family was not yet informed: partners learn it only once they are.
+    withheld = models.BooleanField(_("withheld until the family is informed"), default=False)
 
     class Meta:
         verbose_name = _("status change")
@@ -62,6 +71,18 @@ class StatusChange(models.Model):
             models.CheckConstraint(
                 condition=models.Q(is_correction=True) | ~models.Q(from_status=models.F("to_status")),
                 name="status_change_changes_status",
+            ),
+            # Four eyes, in the database: nobody confirms their own proposal.
+            models.CheckConstraint(
+                condition=models.Q(confirmed_by__isnull=True)
+                | models.Q(recorded_by__isnull=True)
+                | ~models.Q(confirmed_by=models.F("recorded_by")),
+                name="status_change_confirmed_by_another",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(confirmed_by__isnull=True, confirmed_at__isnull=True)
+                | models.Q(confirmed_by__isnull=False, confirmed_at__isnull=False),
+                name="status_change_confirmation_complete",
             ),
         ]
         indexes = [

@@ -46,6 +46,7 @@ def detainee_prepare_new(*, detainee: Detainee) -> None:
     detainee.case_ref = case_refs_allocate(1)[0]
     detainee.status = INITIAL_STATUS
     detainee.status_since = detainee.abducted_at or timezone.now()
+    detainee.proof_of_life_clock = detainee.status_since
     detainee.version = 1
 
 
@@ -145,6 +146,11 @@ def detainee_stage_save(*, detainee: Detainee, actor: User | None, created: bool
         detainee_prepare_new(detainee=detainee)
     else:
         detainee.version += 1
+        if detainee.withholding:
+            detainee.disclosed_version += 1
+            detainee.disclosed_updated_at = timezone.now()
+    if detainee.last_proof_of_life_at is None:
+        detainee.proof_of_life_clock = detainee.abducted_at or detainee.created_at or timezone.now()
     detainee._history_user = actor
 
 
@@ -199,6 +205,11 @@ def detainee_record_edit(*, detainee: Detainee, actor: User | None, changed: lis
     Callers hold the row lock (select_for_update) or run inside the admin's transaction.
     """
     detainee.version += 1
+    if detainee.withholding:  # partners see this edit too: their version of the record moves with it
+        detainee.disclosed_version += 1
+        detainee.disclosed_updated_at = timezone.now()
+    if detainee.last_proof_of_life_at is None:
+        detainee.proof_of_life_clock = detainee.abducted_at or detainee.created_at
     detainee._history_user = actor
     detainee.save()
     detainee_refresh_derived(detainee=detainee)
