@@ -24,6 +24,10 @@ def _resolve(kind: str, raw: str) -> str:
         if not code:
             raise ValidationError({"value": f"{text!r} is neither a country code (RU) nor a country name (Russia)."})
         return code
+    if kind == SubscriptionKind.PROOF_OF_LIFE_OVERDUE:
+        if not text.isdigit() or not 1 <= int(text) <= 3650:
+            raise ValidationError({"value": "A number of days without a proof of life, from 1 to 3650."})
+        return str(int(text))
     if kind == SubscriptionKind.STATUS:
         wanted = text.lower().replace(" ", "_")
         for value, label in Status.choices:

@@ -97,7 +97,7 @@ class DetaineeSerializer(serializers.Serializer):
     )
     withheld_until_family_informed = serializers.BooleanField(
         required=False,
-        help_text="Family not yet informed — do not disclose: partners still see the status before it. Not for partners.",
+        help_text="Family not yet informed, do not disclose: partners see the status before it. Not for partners.",
     )
 
     def to_representation(self, instance: Detainee):

@@ -57,7 +57,7 @@ class Detainee(models.Model):
     # Set and cleared only by cases.services.status_changes and cases.services.family_notifications;
     # core.access reads them for partners.
     withholding = models.BooleanField(_("family not yet informed"), default=False, editable=False)
-    disclosed_status = models.CharField(
+    disclosed_status = models.CharField(  # noqa: DJ001 - null: nothing withheld, unlike any status
         _("status partners see"), max_length=20, choices=Status.choices, null=True, blank=True, editable=False
     )
     disclosed_status_since = models.DateTimeField(null=True, blank=True, editable=False)

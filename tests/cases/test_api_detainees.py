@@ -47,6 +47,12 @@ DETAINEE_FIELDS = {
     "notes",
     "version",
     "updated_at",
+    "groups",
+    "last_proof_of_life",
+    "open_claims",
+    "in_conflict",
+    "awaiting_confirmation",
+    "withheld_until_family_informed",
 }
 
 

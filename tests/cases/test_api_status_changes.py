@@ -14,10 +14,10 @@ from cases.choices import TRANSITIONS, Status
 from cases.models import Detainee, StatusChange
 from cases.services.channels import channel_create
 from cases.services.detainees import detainee_create
-from cases.services.status_changes import status_change_record
 from partners.services.partners import partner_ensure
 from partners.services.tokens import token_issue
 from tests.api_helpers import assert_names, assert_problem, bearer
+from tests.factories import status_record_confirmed
 
 pytestmark = pytest.mark.django_db
 
@@ -178,7 +178,7 @@ def test_an_invalid_transition_is_a_409_naming_the_allowed_next_statuses(client,
 )
 def test_transitions_outside_the_table_are_409(client, detainee, officer, officer_token, path, refused):
     for status in path:
-        status_change_record(detainee_id=detainee.pk, to_status=status, source="Setup", actor=officer)
+        status_record_confirmed(detainee_id=detainee.pk, to_status=status, source="Setup", actor=officer)
     last = path[-1]
     body = assert_problem(post(client, detainee, officer_token, {"to_status": refused, "source": "Report"}), 409)
     for allowed in TRANSITIONS.get(last, ()):
@@ -197,13 +197,15 @@ def test_every_allowed_transition_is_accepted(client, officer, officer_token):
                 "deceased": ["deceased"],
             }[source_status]
             for step in route:
-                status_change_record(detainee_id=person.pk, to_status=step, source="Setup", actor=officer)
+                status_record_confirmed(detainee_id=person.pk, to_status=step, source="Setup", actor=officer)
             response = post(client, person, officer_token, {"to_status": target, "source": "Report"})
-            assert response.status_code == 201, (source_status, target, response.content)
+            # A death waits for a second officer (four eyes): proposed, not yet recorded.
+            expected = 202 if target == Status.DECEASED else 201
+            assert response.status_code == expected, (source_status, target, response.content)
 
 
 def test_a_stale_from_status_is_a_409_and_changes_nothing(client, detainee, officer, officer_token):
-    status_change_record(detainee_id=detainee.pk, to_status=Status.HELD, source="Video", actor=officer)
+    status_record_confirmed(detainee_id=detainee.pk, to_status=Status.HELD, source="Video", actor=officer)
     response = post(client, detainee, officer_token, {"to_status": "released", "source": "X", "from_status": "missing"})
     body = assert_problem(response, 409)
     assert "held" in body["detail"]
@@ -251,7 +253,7 @@ def test_occurred_at_in_the_future_is_a_400(client, detainee, officer_token):
 
 def test_occurred_at_before_the_current_status_is_a_400(client, detainee, officer, officer_token):
     held_at = ABDUCTED + timedelta(days=5)
-    status_change_record(
+    status_record_confirmed(
         detainee_id=detainee.pk, to_status=Status.HELD, source="Video", actor=officer, occurred_at=held_at
     )
     earlier = held_at - timedelta(hours=1)
@@ -327,7 +329,7 @@ def test_default_occurred_at_is_the_moment_of_recording(client, detainee, office
 
 
 def test_an_admin_correction_is_201_and_marked(client, detainee, officer, admin_token):
-    status_change_record(detainee_id=detainee.pk, to_status=Status.RELEASED, source="Press", actor=officer)
+    status_record_confirmed(detainee_id=detainee.pk, to_status=Status.RELEASED, source="Press", actor=officer)
     body = {
         "to_status": "held",
         "source": "Foreign ministry",
@@ -349,7 +351,7 @@ def test_an_admin_correction_is_201_and_marked(client, detainee, officer, admin_
 
 def test_a_correction_may_be_dated_before_the_current_status(client, detainee, officer, admin_token):
     released_at = ABDUCTED + timedelta(days=40)
-    status_change_record(
+    status_record_confirmed(
         detainee_id=detainee.pk, to_status=Status.RELEASED, source="Press", actor=officer, occurred_at=released_at
     )
     body = {
@@ -363,7 +365,7 @@ def test_a_correction_may_be_dated_before_the_current_status(client, detainee, o
 
 
 def test_a_correction_needs_a_reason(client, detainee, officer, admin_token):
-    status_change_record(detainee_id=detainee.pk, to_status=Status.RELEASED, source="Press", actor=officer)
+    status_record_confirmed(detainee_id=detainee.pk, to_status=Status.RELEASED, source="Press", actor=officer)
     body = {"to_status": "held", "source": "Review", "is_correction": True}
     assert_names(post(client, detainee, admin_token, body), 400, "correction_reason")
     assert_names(post(client, detainee, admin_token, {**body, "correction_reason": "  "}), 400, "correction_reason")
@@ -371,14 +373,14 @@ def test_a_correction_needs_a_reason(client, detainee, officer, admin_token):
 
 
 def test_an_officer_may_not_record_a_correction(client, detainee, officer, officer_token):
-    status_change_record(detainee_id=detainee.pk, to_status=Status.RELEASED, source="Press", actor=officer)
+    status_record_confirmed(detainee_id=detainee.pk, to_status=Status.RELEASED, source="Press", actor=officer)
     body = {"to_status": "held", "source": "Review", "is_correction": True, "correction_reason": "Wrong"}
     assert_problem(post(client, detainee, officer_token, body), 403)
     assert current(client, detainee, officer_token)["status"] == "released"
 
 
 def test_a_final_status_refuses_a_plain_change(client, detainee, officer, admin_token):
-    status_change_record(detainee_id=detainee.pk, to_status=Status.RELEASED, source="Press", actor=officer)
+    status_record_confirmed(detainee_id=detainee.pk, to_status=Status.RELEASED, source="Press", actor=officer)
     assert_problem(post(client, detainee, admin_token, {"to_status": "held", "source": "Review"}), 409)
 
 
@@ -398,7 +400,9 @@ def test_history_is_oldest_first_chained_and_paginated(client, detainee, officer
         ("released", ABDUCTED + timedelta(days=61)),
     ]
     for status, at in steps:
-        status_change_record(detainee_id=detainee.pk, to_status=status, source="Report", actor=officer, occurred_at=at)
+        status_record_confirmed(
+            detainee_id=detainee.pk, to_status=status, source="Report", actor=officer, occurred_at=at
+        )
 
     full = history(client, detainee, officer_token)
     assert [e["to_status"] for e in full["results"]] == [s for s, _ in steps]
@@ -470,7 +474,7 @@ def test_a_change_recorded_in_a_session_is_attributed_to_the_user(detainee, offi
 
 
 def test_a_partner_reads_the_history_of_a_detainee_in_scope(client, detainee, officer):
-    status_change_record(detainee_id=detainee.pk, to_status=Status.HELD, source="Video", actor=officer)
+    status_record_confirmed(detainee_id=detainee.pk, to_status=Status.HELD, source="Video", actor=officer)
     partner, _ = partner_ensure(name="Paris desk", nationalities=["FR"])
     token = token_issue(partner=partner)[1]
     entries = history(client, detainee, token)["results"]
