@@ -7,7 +7,17 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from alerts.choices import SubscriptionKind
-from cases.choices import ChannelEventKind, ChannelRole, ChannelStatus, Confidence, Script, Sex, Status
+from cases.choices import (
+    ChannelEventKind,
+    ChannelRole,
+    ChannelStatus,
+    Confidence,
+    FamilyNotificationMethod,
+    ProofOfLifeKind,
+    Script,
+    Sex,
+    Status,
+)
 from cases.models import Detainee, NegotiationChannel
 from partners.services.partners import nationalities_parse
 
@@ -165,3 +175,38 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
     """Show a service's refusal on the form: on the field it names, else above the form."""
     for field, errors in exc.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+# --- Facts under uncertainty (the services check the rules; these only the shape) ---------------
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FamilyNotificationForm(forms.Form):
+    informed_at = UTCDateTimeField(required=False, label="Family informed at", help_text="Default: now (UTC).")
+    method = forms.ChoiceField(choices=FamilyNotificationMethod.choices)
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ClaimForm(forms.Form):
+    asserted_status = forms.ChoiceField(choices=Status.choices, label="Asserted status")
+    source = forms.CharField(max_length=500, help_text="Who said it.")
+    source_url = forms.URLField(required=False, max_length=1000)
+    confidence = forms.ChoiceField(choices=Confidence.choices, initial=Confidence.REPORTED)
+    occurred_at = UTCDateTimeField(required=False, label="Said at", help_text="Default: now (UTC).")
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RulingForm(forms.Form):
+    note = forms.CharField(required=False, label="Ruling note")
+
+
+class ProofOfLifeForm(forms.Form):
+    observed_at = UTCDateTimeField(label="Seen alive at")
+    kind = forms.ChoiceField(choices=ProofOfLifeKind.choices)
+    source = forms.CharField(max_length=500)
+    source_url = forms.URLField(required=False, max_length=1000)
+    confidence = forms.ChoiceField(choices=Confidence.choices, initial=Confidence.REPORTED)
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))

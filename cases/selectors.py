@@ -40,3 +40,60 @@ def detainee_counts(queryset: QuerySet[Detainee], by: list[str], viewer: Viewer)
         item["count"] = row["count"]
         out.append(item)
     return out
+
+
+# --- Facts under uncertainty, for the case page -----------------------------------------------------
+
+
+def facts_context(user, detainee: Detainee) -> dict:
+    """What the case page shows of proposals, the family-first hold, claims, proofs of life and the
+    people held with this one (and the news about them)."""
+    from django.utils import timezone
+
+    from cases.forms import ClaimForm, FamilyNotificationForm, ProofOfLifeForm, ReasonForm
+    from cases.models import CaptivityGroupMembership, ProofOfLife
+
+    proposal = (
+        detainee.pending_status_changes.filter(state="awaiting_confirmation").select_related("proposed_by").first()
+    )
+    groups = list(detainee.captivity_groups.all())
+    co_members = list(
+        CaptivityGroupMembership.objects.filter(group__in=groups)
+        .exclude(detainee=detainee)
+        .values_list("detainee_id", flat=True)
+        .distinct()
+    )
+    news = sorted(
+        [
+            (c.recorded_at, c.detainee, f"status {c.from_status} → {c.to_status}", c.source)
+            for c in StatusChange.objects.filter(detainee_id__in=co_members).select_related("detainee")
+        ]
+        + [
+            (
+                p.recorded_at,
+                p.detainee,
+                f"proof of life ({p.get_kind_display()}) seen {p.observed_at:%Y-%m-%d}",
+                p.source,
+            )
+            for p in ProofOfLife.objects.filter(detainee_id__in=co_members).select_related("detainee")
+        ],
+        key=lambda item: item[0],
+        reverse=True,
+    )[:10]
+    last = detainee.last_proof_of_life_at
+    return {
+        "proposal": proposal,
+        "may_decide": proposal is not None
+        and user.has_perm("cases.decide_pendingstatuschange")
+        and proposal.proposed_by_id != user.pk,
+        "family_notifications": detainee.family_notifications.select_related("recorded_by"),
+        "claims": detainee.claims.select_related("recorded_by", "ruled_by"),
+        "proofs": detainee.proofs_of_life.select_related("recorded_by")[:20],
+        "days_since_proof": (timezone.now() - last).days if last else None,
+        "groups": [(g, [m.detainee for m in g.memberships.select_related("detainee")]) for g in groups],
+        "group_news": news,
+        "reason_form": ReasonForm(),
+        "family_form": FamilyNotificationForm(),
+        "claim_form": ClaimForm(initial={"asserted_status": detainee.status}),
+        "proof_form": ProofOfLifeForm(),
+    }

@@ -16,6 +16,7 @@ from django.utils import timezone
 from alerts.choices import EventType
 from alerts.models import Event
 from cases.choices import INITIAL_STATUS
+from cases.demo.facts import demo_facts_seed
 from cases.demo.scenario import CHANNELS, PersonPlan, core_slots, plan_person, stable_uuid
 from cases.models import (
     ChannelEvent,
@@ -43,6 +44,7 @@ class SeedReport:
     detainees_existing: int = 0
     status_changes_created: int = 0
     channels_created: int = 0
+    facts_recorded: bool = False
 
 
 def _seed_channels() -> int:
@@ -196,4 +198,5 @@ def demo_seed(*, detainees: int, seed: int, progress: Callable[[int], None] | No
             _insert_chunk(plans, channel_ids, report)
         if progress:
             progress(min(start + CHUNK, detainees))
+    report.facts_recorded = demo_facts_seed()
     return report

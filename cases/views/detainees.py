@@ -11,9 +11,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases.choices import Status, allowed_next_statuses
 from cases.filtersets import FILTER_PARAMETERS, REPEATABLE_PARAMETERS, DetaineeFilter
 from cases.forms import DetaineeForm, NameVariantFormSet, StatusChangeForm, add_service_errors
-from cases.models import Citizenship, Detainee, NameVariant, NegotiationChannel
+from cases.models import Citizenship, Detainee, NameVariant, NegotiationChannel, PendingStatusChange
 from cases.representations import DETAINEE_COLUMNS, detainee_documents
-from cases.selectors import status_changes_of
+from cases.selectors import facts_context, status_changes_of
 from cases.services.detainees import NameVariantInput, detainee_create, detainee_update
 from cases.services.status_changes import status_change_record
 from core.access import Viewer, detainees_visible, hidden_fields, viewer_of
@@ -95,6 +95,7 @@ def _detail_context(request, detainee: Detainee, status_form=None) -> dict:
         "status_form": status_form if status_form is not None else _status_form(request, detainee),
         "allowed_next": allowed_next_statuses(detainee.status),
         "can_edit": request.user.has_perm("cases.change_detainee"),
+        **facts_context(request.user, detainee),
     }
 
 
@@ -136,9 +137,15 @@ def detainee_record_status(request, pk):
             form.add_error(None, str(exc))
             status = 403
         else:
-            messages.success(
-                request, f"Recorded: {Status(change.from_status).label} → {Status(change.to_status).label}."
-            )
+            if isinstance(change, PendingStatusChange):
+                messages.success(
+                    request,
+                    f"Proposed: {Status(change.to_status).label}. A second officer must confirm it before it counts.",
+                )
+            else:
+                messages.success(
+                    request, f"Recorded: {Status(change.from_status).label} → {Status(change.to_status).label}."
+                )
             return redirect(f"{reverse('detainee-detail', args=[detainee.pk])}#timeline")
     detainee.refresh_from_db()
     return render(request, "cases/detainee_detail.html", _detail_context(request, detainee, form), status=status)
