@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.db.models import Avg, Case, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Now, TruncDate
+from django.utils import timezone
 from django_countries import countries
 
 from cases.choices import CAPTIVE_STATUSES, Status
@@ -86,10 +87,47 @@ def captivity_bars(detainees: QuerySet[Detainee]) -> list[Bar]:
     return bars
 
 
+# Days since the last proof of life (or the abduction, when there is none), for those still held.
+PROOF_OF_LIFE_BUCKETS = ((0, 7), (8, 30), (31, 90), (91, 180), (181, 365), (366, None))
+
+
+def proof_of_life_bars(detainees: QuerySet[Detainee]) -> list[Bar]:
+    now = timezone.now()
+    captive = detainees.filter(status__in=CAPTIVE_STATUSES)
+    counts = captive.aggregate(
+        **{
+            f"b{low}": Count(
+                "pk",
+                filter=Q(proof_of_life_clock__lte=now - timedelta(days=low))
+                & (Q() if high is None else Q(proof_of_life_clock__gt=now - timedelta(days=high + 1))),
+            )
+            for low, high in PROOF_OF_LIFE_BUCKETS
+        }
+    )
+    bars = []
+    for low, high in PROOF_OF_LIFE_BUCKETS:
+        label = f"{low}–{high} days" if high is not None else f"over {low - 1} days"
+        bars.append(
+            Bar(label, counts[f"b{low}"], f"/detainees/?proof_of_life_older_than={low}&ordering=last_proof_of_life")
+        )
+    return bars
+
+
+def attention_counts(detainees: QuerySet[Detainee]) -> dict[str, int]:
+    """What waits on an officer: deaths awaiting a second officer, families still to be told, cases
+    whose claims conflict (one query)."""
+    return detainees.aggregate(
+        awaiting=Count("pk", filter=Q(awaiting_confirmation=True)),
+        withheld=Count("pk", filter=Q(withholding=True)),
+        in_conflict=Count("pk", filter=Q(in_conflict=True)),
+    )
+
+
 def dashboard_figures(viewer: Viewer) -> dict[str, list[Bar]]:
     """The dashboard's figures over the cases this reader may see (core.access)."""
     detainees = detainees_visible(viewer)
     return {
+        "proof_of_life": proof_of_life_bars(detainees),
         "status": status_bars(detainees),
         "nationality": nationality_bars(citizenships_visible(viewer)),
         "releases": release_days(status_changes_visible(viewer)),

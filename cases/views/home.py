@@ -2,7 +2,7 @@
 
 from django.shortcuts import render
 
-from cases.dashboard import dashboard_figures
+from cases.dashboard import attention_counts, dashboard_figures
 from core.access import detainees_visible, viewer_of
 
 
@@ -19,6 +19,12 @@ def dashboard(request):
             "Days",
             figures["captivity"],
         ),
+        (
+            "proof_of_life",
+            "Days since the last proof of life, everyone still held (or since the abduction, with none)",
+            "Cases",
+            figures["proof_of_life"],
+        ),
     ]
     data = {
         key: {
@@ -32,5 +38,10 @@ def dashboard(request):
     return render(
         request,
         "cases/dashboard.html",
-        {"charts": charts, "chart_data": data, "total": detainees_visible(viewer).count()},
+        {
+            "charts": charts,
+            "chart_data": data,
+            "total": detainees_visible(viewer).count(),
+            "attention": attention_counts(detainees_visible(viewer)),
+        },
     )
