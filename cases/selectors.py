@@ -93,7 +93,7 @@ def facts_context(user, detainee: Detainee) -> dict:
         "groups": [(g, [m.detainee for m in g.memberships.select_related("detainee")]) for g in groups],
         "group_news": news,
         "reason_form": ReasonForm(),
-        "family_form": FamilyNotificationForm(),
-        "claim_form": ClaimForm(initial={"asserted_status": detainee.status}),
-        "proof_form": ProofOfLifeForm(),
+        "family_form": FamilyNotificationForm(prefix="family"),
+        "claim_form": ClaimForm(initial={"asserted_status": detainee.status}, prefix="claim"),
+        "proof_form": ProofOfLifeForm(prefix="proof"),
     }

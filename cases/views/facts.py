@@ -18,9 +18,9 @@ from core.access import detainees_visible, viewer_of
 from core.errors import Conflict
 
 
-def _act(request, pk, form_class, action, done: str, anchor: str):
+def _act(request, pk, form_class, action, done: str, anchor: str, prefix: str | None = None):
     detainee = get_object_or_404(detainees_visible(viewer_of(request.user)), pk=pk)
-    form = form_class(request.POST)
+    form = form_class(request.POST, prefix=prefix)
     if not form.is_valid():
         for field, errors in form.errors.items():
             messages.error(request, f"{field}: {' '.join(errors)}")
@@ -67,7 +67,9 @@ def family_informed(request, pk):
     def act(detainee, data):
         family_notification_record(detainee_id=detainee.pk, actor=request.user, **data)
 
-    return _act(request, pk, FamilyNotificationForm, act, "Family informed: partners now learn it.", "uncertain")
+    return _act(
+        request, pk, FamilyNotificationForm, act, "Family informed: partners now learn it.", "uncertain", "family"
+    )
 
 
 @require_POST
@@ -76,7 +78,7 @@ def claim_new(request, pk):
     def act(detainee, data):
         claim_record(detainee_id=detainee.pk, actor=request.user, **data)
 
-    return _act(request, pk, ClaimForm, act, "Claim recorded.", "claims")
+    return _act(request, pk, ClaimForm, act, "Claim recorded.", "claims", "claim")
 
 
 @require_POST
@@ -103,4 +105,4 @@ def proof_of_life_new(request, pk):
     def act(detainee, data):
         proof_of_life_record(detainee_id=detainee.pk, actor=request.user, **data)
 
-    return _act(request, pk, ProofOfLifeForm, act, "Proof of life recorded.", "proofs")
+    return _act(request, pk, ProofOfLifeForm, act, "Proof of life recorded.", "proofs", "proof")

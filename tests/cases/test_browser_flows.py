@@ -95,7 +95,7 @@ def test_officer_creates_dual_citizen_and_records_held_then_released(live_server
 
         page.get_by_label("New status").select_option("released")
         page.get_by_role("textbox", name="Source", exact=True).fill("Qatari MFA statement")
-        page.get_by_label("Confidence").select_option("confirmed")
+        page.get_by_role("region", name="Record a status change").get_by_label("Confidence").select_option("confirmed")
         assert submit(page, "Record change") == 200
         expect(page.get_by_role("status")).to_contain_text("Recorded: Held → Released.")
         screenshot(page, "flows-1-recorded-released")
