@@ -1,4 +1,5 @@
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -127,13 +128,25 @@ class AlertStack:
     def stop_all(self):
         for process in self.processes:
             process.stop()
-        self.processes = []
+
+    def logs(self, tail: int = 6000) -> str:
+        """What each process printed (its end), for a failed test's report."""
+        return "\n".join(f"----- {p.role} {p.name} -----\n{p.log()[-tail:]}" for p in self.processes)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.call_failed = report.failed
+    return report
 
 
 @pytest.fixture
-def alert_stack(broker, transactional_db, tmp_path, settings):
+def alert_stack(request, broker, transactional_db, tmp_path, settings):
     """A clean broker this test owns, with this process sending to it, and a way to start real workers
-    and beats. Every process is stopped and reaped before the test's database is flushed."""
+    and beats. Every process is stopped and reaped before the test's database is flushed; when the test
+    failed, their logs go into its report."""
     if broker.proc is None:
         broker.start()
     broker.flush()
@@ -142,6 +155,9 @@ def alert_stack(broker, transactional_db, tmp_path, settings):
     stack = AlertStack(broker, tmp_path)
     yield stack
     stack.stop_all()
+    if getattr(request.node, "call_failed", False):
+        print(stack.logs(), file=sys.stderr)
+    stack.processes = []
     if broker.proc is None:
         broker.start()
     broker.flush()
