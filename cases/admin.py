@@ -1,19 +1,29 @@
-"""The Django admin: every record, for admins. The status history is read-only here."""
+"""The Django admin: every record, for admins. The status history is read-only here, and so are the
+facts under uncertainty (proposals, family notifications, claims, proofs of life, captivity groups):
+they are decided on the case page or through the API, where four eyes and family first apply."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases.choices import Confidence
 from cases.models import (
+    CaptivityGroup,
+    CaptivityGroupMembership,
     ChannelEvent,
     ChannelMembership,
     Citizenship,
+    Claim,
     Detainee,
+    FamilyNotification,
     NameVariant,
     NegotiationChannel,
+    PendingStatusChange,
+    ProofOfLife,
     StatusChange,
 )
 from cases.services.channels import EDITABLE_FIELDS as CHANNEL_FIELDS
@@ -252,8 +262,72 @@ class StatusChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def save_form(self, request, form, change):
         return form.recorded
 
+    def response_add(self, request, obj, post_url_continue=None):
+        if not isinstance(obj, PendingStatusChange):
+            return super().response_add(request, obj, post_url_continue)
+        # A death is only proposed (four eyes): say so, and show the proposal rather than a change.
+        self.message_user(
+            request,
+            f"The {obj.get_to_status_display().lower()} of {obj.detainee} awaits confirmation by a second officer "
+            "on the case page; nothing about the case has changed yet.",
+            messages.WARNING,
+        )
+        return HttpResponseRedirect(reverse("admin:cases_pendingstatuschange_change", args=[obj.pk]))
+
     def save_model(self, request, obj, form, change):
         pass
 
     def save_related(self, request, form, formsets, change):
         pass
+
+
+class CaseFactAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """A fact recorded on a case: listed and read here, recorded and decided on the case page."""
+
+    list_select_related = ["detainee"]
+    search_fields = ["detainee__case_ref", "detainee__full_name", "source"]
+    show_full_result_count = False
+
+
+@admin.register(PendingStatusChange)
+class PendingStatusChangeAdmin(CaseFactAdmin):
+    list_display = ["detainee", "to_status", "occurred_at", "state", "proposed_by", "proposed_at", "decided_by"]
+    list_filter = ["state", "to_status", "confidence"]
+    date_hierarchy = "proposed_at"
+
+
+@admin.register(FamilyNotification)
+class FamilyNotificationAdmin(CaseFactAdmin):
+    list_display = ["detainee", "informed_at", "method", "recorded_by", "recorded_at"]
+    list_filter = ["method"]
+    search_fields = ["detainee__case_ref", "detainee__full_name", "note"]
+    date_hierarchy = "informed_at"
+
+
+@admin.register(Claim)
+class ClaimAdmin(CaseFactAdmin):
+    list_display = ["detainee", "asserted_status", "source", "confidence", "occurred_at", "state", "ruled_by"]
+    list_filter = ["state", "asserted_status", "confidence"]
+    date_hierarchy = "occurred_at"
+
+
+@admin.register(ProofOfLife)
+class ProofOfLifeAdmin(CaseFactAdmin):
+    list_display = ["detainee", "observed_at", "kind", "source", "confidence", "recorded_by"]
+    list_filter = ["kind", "confidence"]
+    date_hierarchy = "observed_at"
+
+
+class GroupMemberInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = CaptivityGroupMembership
+    fields = ["detainee", "added_at", "added_by"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(CaptivityGroup)
+class CaptivityGroupAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "place", "since", "until", "confidence", "source"]
+    list_filter = ["confidence"]
+    search_fields = ["name", "place", "source", "detainees__case_ref", "detainees__full_name"]
+    inlines = [GroupMemberInline]

@@ -373,3 +373,38 @@ def test_the_admin_registers_webhooks_by_the_same_url_rules_and_shows_the_secret
     )
     (endpoint,) = WebhookEndpoint.objects.all()
     assert endpoint.secret.startswith("whsec_") and endpoint.secret in response.content.decode()
+
+
+def test_a_death_recorded_in_the_admin_awaits_a_second_officer(admin_client):
+    from cases.services.detainees import detainee_create
+
+    detainee = detainee_create(full_name="Roni Dagan", actor=None, abducted_at=datetime(2023, 10, 7, 4, tzinfo=UTC))
+    assert admin_client.post("/admin/cases/statuschange/add/", status_change_form(detainee)).status_code == 302
+
+    response = admin_client.post(
+        "/admin/cases/statuschange/add/",
+        status_change_form(detainee, to_status="deceased", occurred_at_0="2026-11-02"),
+        follow=True,
+    )
+    assert response.status_code == 200
+    proposal = detainee.pending_status_changes.get()
+    assert response.redirect_chain[-1][0] == f"/admin/cases/pendingstatuschange/{proposal.pk}/change/"
+    assert "awaits confirmation by a second officer" in response.content.decode()
+    detainee.refresh_from_db()
+    assert detainee.status == "held" and detainee.status_changes.count() == 1
+
+
+def test_the_facts_under_uncertainty_are_listed_in_the_admin_and_read_only(admin_client, officer):
+    from cases.services.family_notifications import family_notification_record
+
+    demo_seed(detainees=60, seed=1)  # its facts: proposals, claims, proofs of life, groups, a withheld death
+    withheld = Detainee.objects.get(withholding=True)
+    family_notification_record(detainee_id=withheld.pk, informed_at=None, method="in_person", actor=officer)
+    for model in ["pendingstatuschange", "familynotification", "claim", "proofoflife", "captivitygroup"]:
+        response = admin_client.get(f"/admin/cases/{model}/")
+        assert response.status_code == 200, model
+        assert response.context["cl"].result_count > 0, model
+        assert admin_client.get(f"/admin/cases/{model}/add/").status_code == 403, model
+        obj = response.context["cl"].result_list[0]
+        page = admin_client.get(f"/admin/cases/{model}/{obj.pk}/change/")
+        assert page.status_code == 200 and b'type="submit"' not in page.content.split(b'id="content-main"')[1], model
