@@ -90,6 +90,8 @@ class ChannelEventKind(models.TextChoices):
 # are withheld from partners and email until the family has been informed (four eyes, family first).
 CONFIRMED_BY_SECOND_OFFICER = frozenset({Status.DECEASED})
 WITHHELD_UNTIL_FAMILY_INFORMED = frozenset({Status.DECEASED, Status.REMAINS_RETURNED})
+# How a withheld death is marked wherever the cell reads it (pages, exports).
+DO_NOT_DISCLOSE = "Family not yet informed — do not disclose"
 
 
 class ProposalState(models.TextChoices):

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from openpyxl import Workbook
 
+from cases.choices import DO_NOT_DISCLOSE
 from cases.filtersets import FILTER_PARAMETERS, REPEATABLE_PARAMETERS, DetaineeFilter
 from cases.models import Detainee
 from cases.representations import DETAINEE_COLUMNS, detainee_documents
@@ -22,6 +23,10 @@ HEADER = [
     "citizenships",
     "status",
     "status_since",
+    "do_not_disclose",
+    "awaiting_confirmation",
+    "in_conflict",
+    "last_proof_of_life",
     "sex",
     "date_of_birth",
     "abducted_at",
@@ -66,6 +71,10 @@ def _documents_as_rows(batch: list[Detainee], viewer: Viewer) -> Iterator[list[s
             " ".join(doc["citizenships"]),
             doc["status"],
             doc["status_since"] or "",
+            DO_NOT_DISCLOSE if doc.get("withheld_until_family_informed") else "",
+            _yes(doc.get("awaiting_confirmation")),
+            _yes(doc.get("in_conflict")),
+            doc["last_proof_of_life"]["observed_at"] if doc["last_proof_of_life"] else "",
             doc["sex"],
             doc["date_of_birth"] or "",
             doc["abducted_at"] or "",
@@ -75,6 +84,10 @@ def _documents_as_rows(batch: list[Detainee], viewer: Viewer) -> Iterator[list[s
             doc["updated_at"],
             doc["id"],
         ]
+
+
+def _yes(flag: bool | None) -> str:
+    return "yes" if flag else ""
 
 
 def _bad_filters(request):

@@ -88,6 +88,30 @@ def test_xlsx_export_is_exactly_the_filtered_rows(client, analyst, scenario):
     assert refs == set(expected) and refs
 
 
+def test_exports_mark_what_must_not_be_disclosed_and_what_is_uncertain(client, analyst, scenario):
+    # The demo holds a confirmed death whose family is not yet informed, a death awaiting a second
+    # officer and a case with claims in conflict.
+    withheld = Detainee.objects.get(withholding=True)
+    awaiting = Detainee.objects.get(awaiting_confirmation=True)
+    disputed = Detainee.objects.get(in_conflict=True)
+    signed_in(client, analyst)
+    text = b"".join(client.get("/detainees/export.csv").streaming_content).decode("utf-8-sig")
+    rows = {r["case_ref"]: r for r in csv.DictReader(io.StringIO(text))}
+    assert rows[withheld.case_ref]["status"] == "deceased"
+    assert rows[withheld.case_ref]["do_not_disclose"] == "Family not yet informed — do not disclose"
+    assert rows[awaiting.case_ref]["awaiting_confirmation"] == "yes" and rows[awaiting.case_ref]["status"] == "held"
+    assert rows[disputed.case_ref]["in_conflict"] == "yes"
+    marked = {ref for ref, r in rows.items() if r["do_not_disclose"]}
+    assert marked == {withheld.case_ref}
+    assert any(r["last_proof_of_life"] for r in rows.values())
+
+    sheet = load_workbook(io.BytesIO(client.get("/detainees/export.xlsx").content)).active
+    header, *cells = list(sheet.iter_rows(values_only=True))
+    by_ref = {row[0]: dict(zip(header, row, strict=True)) for row in cells}
+    assert by_ref[withheld.case_ref]["do_not_disclose"] == "Family not yet informed — do not disclose"
+    assert not by_ref[awaiting.case_ref]["do_not_disclose"]
+
+
 def test_csv_neutralises_formulas(client, officer, analyst):
     from cases.services.detainees import detainee_create
 
