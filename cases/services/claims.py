@@ -3,6 +3,9 @@
 Accepting a claim records its status through the one status service (transitions, four eyes and
 family first apply; the change cites the claim) and rejects the other open claims; a claim that
 asserts the current status corroborates it. A case whose open claims disagree is in conflict.
+
+A claim of a death only proposes it: the claim is accepted, the other claims stay open (the case is
+still uncertain) until a second officer decides; then claim_follow_proposal rules them.
 """
 
 from datetime import datetime
@@ -150,7 +153,12 @@ def claim_accept(*, detainee_id: UUID, claim_id: UUID, actor: User | None, note:
             )
         except ValidationError as exc:
             raise Conflict(f"This claim cannot be accepted: {' '.join(exc.messages)}", field="asserted_status") from exc
-        change = None if isinstance(recorded, PendingStatusChange) else recorded
+        if isinstance(recorded, PendingStatusChange):
+            _rule(claim, ClaimState.ACCEPTED, actor, note.strip(), now)
+            claims_refresh(detainee)
+            _announce(detainee, EventType.DETAINEE_CLAIMS_RULED, actor, [claim])
+            return claim
+        change = recorded
     _rule(claim, ClaimState.ACCEPTED, actor, note.strip(), now, change)
     others = list(detainee.claims.select_for_update().filter(state=ClaimState.OPEN).exclude(pk=claim.pk))
     for other in others:
@@ -158,6 +166,28 @@ def claim_accept(*, detainee_id: UUID, claim_id: UUID, actor: User | None, note:
     claims_refresh(detainee)
     _announce(detainee, EventType.DETAINEE_CLAIMS_RULED, actor, [claim, *others])
     return claim
+
+
+def claim_follow_proposal(*, detainee: Detainee, proposal: PendingStatusChange, actor: User) -> None:
+    """The second officer decided the death a claim asserted (caller holds the case's lock): confirmed,
+    the claim cites the change and the other open claims are rejected; rejected, so is the claim."""
+    claim = Claim.objects.select_for_update().get(pk=proposal.claim_id)
+    if claim.state != ClaimState.ACCEPTED or claim.status_change_id:
+        return
+    others = []
+    if proposal.status_change_id:
+        claim.status_change = proposal.status_change
+        claim._history_user = actor
+        claim.save(update_fields=["status_change"])
+        note = f"The claim of {claim.source} was confirmed by a second officer."
+        others = list(detainee.claims.select_for_update().filter(state=ClaimState.OPEN))
+        for other in others:
+            _rule(other, ClaimState.REJECTED, actor, note, proposal.decided_at)
+    else:
+        reason = f"Accepted, but a second officer did not confirm it: {proposal.rejection_reason}"
+        _rule(claim, ClaimState.REJECTED, claim.ruled_by, reason, claim.ruled_at)
+    claims_refresh(detainee)
+    _announce(detainee, EventType.DETAINEE_CLAIMS_RULED, actor, [claim, *others])
 
 
 @transaction.atomic

@@ -378,7 +378,16 @@ def status_change_confirm(*, detainee_id: UUID, proposal_id: UUID, actor: User |
     proposal._history_user = actor
     proposal.save(update_fields=["state", "decided_by", "decided_at", "status_change"])
     Detainee.objects.filter(pk=detainee.pk).update(awaiting_confirmation=False)
+    _claim_follows(detainee, proposal, actor)
     return change
+
+
+def _claim_follows(detainee: Detainee, proposal: PendingStatusChange, actor: User) -> None:
+    if proposal.claim_id:
+        # Imported here: claims record their status through this module.
+        from cases.services.claims import claim_follow_proposal
+
+        claim_follow_proposal(detainee=detainee, proposal=proposal, actor=actor)
 
 
 @transaction.atomic
@@ -398,6 +407,7 @@ def status_change_reject(
     proposal.save(update_fields=["state", "decided_by", "decided_at", "rejection_reason"])
     Detainee.objects.filter(pk=detainee.pk).update(awaiting_confirmation=False)
     detainee.awaiting_confirmation = False
+    _claim_follows(detainee, proposal, actor)
     event_emit(
         type=EventType.DETAINEE_STATUS_CHANGE_REJECTED,
         detainee=detainee,

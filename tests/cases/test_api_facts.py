@@ -247,6 +247,46 @@ def test_conflicting_claims_are_flagged_and_ruled(client, people, tokens):
     assert_problem(post(client, f"{path}{alive.json()['id']}/accept/", tokens["second"]), 409)
 
 
+@pytest.mark.parametrize("decision", ["confirm", "reject"])
+def test_a_claimed_death_follows_the_second_officers_decision(client, people, tokens, decision):
+    held, _ = people
+    path = f"/api/v1/detainees/{held.pk}/claims/"
+    dead = post(client, path, tokens["officer"], {"asserted_status": "deceased", "source": "Captors' statement"})
+    alive = post(client, path, tokens["officer"], {"asserted_status": "held", "source": "Released neighbour"})
+    accepted = post(client, f"{path}{dead.json()['id']}/accept/", tokens["officer"])
+    assert accepted.status_code == 200 and accepted.json()["state"] == "accepted"
+    assert accepted.json()["status_change"] is None
+    # Only proposed: the case is still uncertain, the other claim still open.
+    row = detail(client, held, tokens["analyst"]).json()
+    assert row["status"] == "held" and row["awaiting_confirmation"] is True and row["in_conflict"] is False
+    assert row["open_claims"] == 1
+    proposal = PendingStatusChange.objects.get(detainee=held)
+    assert proposal.claim_id is not None and str(proposal.claim_id) == dead.json()["id"]
+
+    body = {"reason": "The video shows him alive a day later"} if decision == "reject" else {}
+    decided = post(
+        client, f"/api/v1/detainees/{held.pk}/status-changes/{proposal.pk}/{decision}/", tokens["second"], body
+    )
+    assert decided.status_code in (200, 201), decided.content
+    claims = {c["id"]: c for c in get(client, path, tokens["analyst"]).json()["results"]}
+    row = detail(client, held, tokens["analyst"]).json()
+    if decision == "confirm":
+        change = StatusChange.objects.get(detainee=held, to_status="deceased")
+        assert claims[dead.json()["id"]]["state"] == "accepted"
+        assert claims[dead.json()["id"]]["status_change"] == str(change.pk)
+        assert claims[alive.json()["id"]]["state"] == "rejected"
+        assert row["status"] == "deceased" and row["open_claims"] == 0
+    else:
+        assert claims[dead.json()["id"]]["state"] == "rejected"
+        assert "The video shows him alive a day later" in claims[dead.json()["id"]]["ruling_note"]
+        assert claims[alive.json()["id"]]["state"] == "open"
+        assert row["status"] == "held" and row["open_claims"] == 1 and row["awaiting_confirmation"] is False
+    with pytest.raises(IntegrityError), transaction.atomic():  # decided now, for good
+        from cases.models import Claim
+
+        Claim.objects.filter(pk=dead.json()["id"]).update(state="open")
+
+
 def test_proofs_of_life_show_filter_and_refuse_impossible_dates(client, people, tokens):
     held, other = people
     path = f"/api/v1/detainees/{held.pk}/proofs-of-life/"
