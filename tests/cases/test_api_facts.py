@@ -1,6 +1,7 @@
 """Facts under uncertainty through the API, read as each reader would: four eyes on a death, family
 first (channel by channel, as a partner), claims, proofs of life, captivity groups."""
 
+import itertools
 import json
 import threading
 from datetime import UTC, datetime, timedelta
@@ -218,6 +219,57 @@ def test_two_officers_confirming_at_once_confirm_once(roles, make_user, officer)
         t.join(60)
     assert sorted(outcomes) == ["ProposalDecided", "confirmed"]
     assert StatusChange.objects.filter(detainee=held, to_status="deceased").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_confirmation_racing_a_release_leaves_one_consistent_history(roles, make_user, officer):
+    """A second officer confirms a death while a third records a release: one wins, the other is told
+    why, and the history chains either way (a release first makes the proposal stale)."""
+    from core.services import user_provision
+    from tests.factories import PASSWORD
+
+    second = user_provision(username="second", role=Role.OFFICER, password=PASSWORD)[0]
+    third = user_provision(username="third", role=Role.OFFICER, password=PASSWORD)[0]
+    for round_ in range(6):  # which one wins varies from round to round; both must be consistent
+        held = detainee_create(full_name=f"Ilya Grinberg {round_}", actor=None, abducted_at=ABDUCTED)
+        status_change_record(detainee_id=held.pk, to_status="held", source="Video", actor=officer)
+        proposal = status_change_record(detainee_id=held.pk, to_status="deceased", source="IDF", actor=officer)
+        barrier = threading.Barrier(2)
+        outcomes = {}
+
+        def act(name, call, barrier, outcomes):
+            try:
+                barrier.wait()
+                call()
+                outcomes[name] = "ok"
+            except Exception as exc:  # noqa: BLE001 - the loser's refusal is the outcome under test
+                outcomes[name] = type(exc).__name__
+            finally:
+                connection.close()
+
+        calls = {
+            "confirm": lambda h=held, p=proposal: status_change_confirm(
+                detainee_id=h.pk, proposal_id=p.pk, actor=second
+            ),
+            "release": lambda h=held: status_change_record(
+                detainee_id=h.pk, to_status="released", source="ICRC", actor=third
+            ),
+        }
+        threads = [threading.Thread(target=act, args=(*item, barrier, outcomes)) for item in calls.items()]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        held.refresh_from_db()
+        history = list(held.status_changes.order_by("sequence").values_list("from_status", "to_status"))
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(history)), history
+        assert held.status == history[-1][1]
+        if outcomes == {"confirm": "ok", "release": "InvalidTransition"}:
+            assert held.status == "deceased" and not held.awaiting_confirmation
+        else:
+            assert outcomes == {"confirm": "ProposalStale", "release": "ok"}, outcomes
+            assert held.status == "released"
+            assert PendingStatusChange.objects.get(pk=proposal.pk).state == "awaiting_confirmation"
 
 
 def test_conflicting_claims_are_flagged_and_ruled(client, people, tokens):
