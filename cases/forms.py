@@ -18,7 +18,7 @@ from cases.choices import (
     Sex,
     Status,
 )
-from cases.models import Detainee, NegotiationChannel
+from cases.models import CaptivityGroup, Detainee, NegotiationChannel
 from partners.services.partners import nationalities_parse
 
 UTC_HELP = "UTC, as on every page of this system."
@@ -210,3 +210,34 @@ class ProofOfLifeForm(forms.Form):
     source_url = forms.URLField(required=False, max_length=1000)
     confidence = forms.ChoiceField(choices=Confidence.choices, initial=Confidence.REPORTED)
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CaptivityGroupForm(forms.Form):
+    name = forms.CharField(max_length=200, help_text="Where or how they were held, e.g. “Tunnel, southern district”.")
+    place = forms.CharField(max_length=300, required=False)
+    since = forms.DateField(required=False, label="Held together since", widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, label="Held together until", widget=forms.DateInput(attrs={"type": "date"}))
+    source = forms.CharField(max_length=500, help_text="Who told us they were held together.")
+    confidence = forms.ChoiceField(choices=Confidence.choices, initial=Confidence.REPORTED)
+    others = forms.CharField(
+        required=False,
+        label="Also held with them",
+        help_text="Case references, separated by commas or spaces (e.g. HC-000123, HC-000456).",
+    )
+
+    def clean_others(self) -> list:
+        refs = [ref.strip().upper() for ref in self.cleaned_data["others"].replace(",", " ").split() if ref.strip()]
+        found = dict(Detainee.objects.filter(case_ref__in=refs).values_list("case_ref", "pk"))
+        missing = [ref for ref in refs if ref not in found]
+        if missing:
+            raise ValidationError(f"No case {', '.join(missing)}.")
+        return [found[ref] for ref in refs]
+
+
+class GroupJoinForm(forms.Form):
+    group = forms.ModelChoiceField(queryset=CaptivityGroup.objects.all(), label="Held together with the group")
+
+    def __init__(self, *args, detainee: Detainee | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if detainee is not None:
+            self.fields["group"].queryset = CaptivityGroup.objects.exclude(memberships__detainee=detainee)

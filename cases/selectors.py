@@ -50,7 +50,14 @@ def facts_context(user, detainee: Detainee) -> dict:
     people held with this one (and the news about them)."""
     from django.utils import timezone
 
-    from cases.forms import ClaimForm, FamilyNotificationForm, ProofOfLifeForm, ReasonForm
+    from cases.forms import (
+        CaptivityGroupForm,
+        ClaimForm,
+        FamilyNotificationForm,
+        GroupJoinForm,
+        ProofOfLifeForm,
+        ReasonForm,
+    )
     from cases.models import CaptivityGroupMembership, ProofOfLife
 
     proposal = (
@@ -96,4 +103,6 @@ def facts_context(user, detainee: Detainee) -> dict:
         "family_form": FamilyNotificationForm(prefix="family"),
         "claim_form": ClaimForm(initial={"asserted_status": detainee.status}, prefix="claim"),
         "proof_form": ProofOfLifeForm(prefix="proof"),
+        "group_form": CaptivityGroupForm(prefix="group"),
+        "join_form": GroupJoinForm(prefix="join", detainee=detainee),
     }

@@ -9,9 +9,18 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from cases.forms import ClaimForm, FamilyNotificationForm, ProofOfLifeForm, ReasonForm, RulingForm
+from cases.forms import (
+    CaptivityGroupForm,
+    ClaimForm,
+    FamilyNotificationForm,
+    GroupJoinForm,
+    ProofOfLifeForm,
+    ReasonForm,
+    RulingForm,
+)
 from cases.services.claims import claim_accept, claim_record, claim_reject
 from cases.services.family_notifications import family_notification_record
+from cases.services.groups import group_create, group_member_add, group_member_remove
 from cases.services.proofs_of_life import proof_of_life_record
 from cases.services.status_changes import status_change_confirm, status_change_reject
 from core.access import detainees_visible, viewer_of
@@ -106,3 +115,32 @@ def proof_of_life_new(request, pk):
         proof_of_life_record(detainee_id=detainee.pk, actor=request.user, **data)
 
     return _act(request, pk, ProofOfLifeForm, act, "Proof of life recorded.", "proofs", "proof")
+
+
+@require_POST
+@permission_required("cases.add_captivitygroup", raise_exception=True)
+def group_new(request, pk):
+    def act(detainee, data):
+        others = data.pop("others")
+        group_create(actor=request.user, members=[detainee.pk, *others], **data)
+
+    return _act(request, pk, CaptivityGroupForm, act, "Group recorded.", "held-with", "group")
+
+
+@require_POST
+@permission_required("cases.add_captivitygroupmembership", raise_exception=True)
+def group_join(request, pk):
+    def act(detainee, data):
+        group_member_add(group_id=data["group"].pk, detainee_id=detainee.pk, actor=request.user)
+
+    return _act(request, pk, GroupJoinForm, act, "Added to the group.", "held-with", "join")
+
+
+@require_POST
+@permission_required("cases.delete_captivitygroupmembership", raise_exception=True)
+def group_leave(request, pk, group_id):
+    def act(detainee, data):
+        if not group_member_remove(group_id=group_id, detainee_id=detainee.pk, actor=request.user):
+            raise ValidationError("This person is not in that group.")
+
+    return _act(request, pk, _Empty, act, "Removed from the group.", "held-with")

@@ -328,3 +328,37 @@ def test_a_single_valued_filter_given_twice_is_refused_as_in_the_api(client, ana
     assert page.status_code == 400 and page.context["rows"] == []
     assert "Give this parameter once" in page.content.decode()
     assert client.get("/detainees/export.csv?dual=true&dual=false").status_code == 400
+
+
+def test_officers_record_who_was_held_together_from_the_case_page(client, officer, analyst):
+    from cases.models import CaptivityGroup
+    from cases.services.detainees import detainee_create
+
+    noa, eli, dana = (detainee_create(full_name=name, actor=officer) for name in ("Noa Adler", "Eli Ben", "Dana Oz"))
+    page = f"/detainees/{noa.pk}/"
+    signed_in(client, officer)
+    group = {"group-name": "Tunnel, southern district", "group-source": "Debriefing of Dana Oz"}
+    response = client.post(
+        f"{page}groups/", {**group, "group-confidence": "reported", "group-others": f"{eli.case_ref}, HC-999999"}
+    )
+    assert response.status_code == 302 and response["Location"].endswith("#held-with")
+    assert "No case HC-999999" in client.get(page).content.decode()
+    assert not CaptivityGroup.objects.exists()  # nothing half-written
+
+    client.post(f"{page}groups/", {**group, "group-confidence": "reported", "group-others": eli.case_ref.lower()})
+    tunnel = CaptivityGroup.objects.get()
+    assert set(tunnel.detainees.all()) == {noa, eli}
+    text = client.get(f"/detainees/{eli.pk}/").content.decode()
+    assert "Tunnel, southern district" in text and noa.case_ref in text
+
+    client.post(f"/detainees/{dana.pk}/groups/join/", {"join-group": str(tunnel.pk)})
+    assert set(tunnel.detainees.all()) == {noa, eli, dana}
+    client.post(f"/detainees/{eli.pk}/groups/{tunnel.pk}/leave/")
+    assert set(tunnel.detainees.all()) == {noa, dana}
+    eli.refresh_from_db()
+    assert eli.version == 3  # joined and left: two edits of Eli's record, each an event
+
+    signed_in(client, analyst)
+    assert client.post(f"/detainees/{eli.pk}/groups/join/", {"join-group": str(tunnel.pk)}).status_code == 403
+    assert client.post(f"/detainees/{noa.pk}/groups/{tunnel.pk}/leave/").status_code == 403
+    assert "Record a new group" not in client.get(page).content.decode()
