@@ -1,5 +1,7 @@
 """Detainee pages: the filtered list (and its exports), one case, creating and editing."""
 
+from collections import defaultdict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +13,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases.choices import Status, allowed_next_statuses
 from cases.filtersets import FILTER_PARAMETERS, REPEATABLE_PARAMETERS, DetaineeFilter
 from cases.forms import DetaineeForm, NameVariantFormSet, StatusChangeForm, add_service_errors
-from cases.models import Citizenship, Detainee, NameVariant, NegotiationChannel, PendingStatusChange
+from cases.models import (
+    CaptivityGroupMembership,
+    Citizenship,
+    Claim,
+    Detainee,
+    NameVariant,
+    NegotiationChannel,
+    PendingStatusChange,
+)
 from cases.representations import DETAINEE_COLUMNS, detainee_documents
 from cases.selectors import facts_context, status_changes_of
 from cases.services.detainees import NameVariantInput, detainee_create, detainee_update
@@ -72,19 +82,28 @@ def _status_form(request, detainee: Detainee, data=None) -> StatusChangeForm | N
     )
 
 
+# The records kept about a case beside the case itself, each with how its history names it.
+RELATED_HISTORIES = [
+    (Citizenship, lambda row: f"Citizenship {row.country}", ()),
+    (NameVariant, lambda row: f"Name variant {row.name}", ()),
+    (PendingStatusChange, lambda row: f"Proposed change to {row.get_to_status_display().lower()}", ()),
+    (Claim, lambda row: f"Claim “{row.get_asserted_status_display().lower()}” ({row.source})", ()),
+    (CaptivityGroupMembership, lambda row: f"Held together: {row.group.name}", ("group",)),
+]
+
+
 def _detail_context(request, detainee: Detainee, status_form=None) -> dict:
     viewer = viewer_for(request)
     records = list(detainee.history.select_related("history_user").order_by("-history_date", "-history_id")[:100])
-    related = [
-        (label, list(model.history.filter(detainee_id=detainee.pk).select_related("history_user")))
-        for label, model in (("Citizenship", Citizenship), ("Name variant", NameVariant))
-    ]
     hidden = hidden_fields(viewer)
     history = [("Record", entry) for entry in history_entries(records, hidden)]
-    for label, rows in related:
-        for row in rows:
-            for entry in history_entries([row]):
-                history.append((f"{label} {getattr(row, 'country', '') or getattr(row, 'name', '')}", entry))
+    for model, name_of, related in RELATED_HISTORIES:
+        rows = model.history.filter(detainee_id=detainee.pk).select_related("history_user", *related)
+        by_object = defaultdict(list)
+        for row in rows.order_by("-history_date", "-history_id")[:200]:
+            by_object[row.id].append(row)
+        for versions in by_object.values():  # each object's versions, newest first, diffed in turn
+            history += [(name_of(versions[0]), entry) for entry in history_entries(versions)]
     history.sort(key=lambda item: item[1].at, reverse=True)
     return {
         "detainee": detainee,

@@ -1,5 +1,6 @@
 """In Chromium: an officer proposes a death, a second officer confirms it, the family is informed,
-and only then does a partner learn it; claims in conflict are ruled from the case page."""
+and only then does a partner learn it; claims in conflict are ruled from the case page, and a
+released hostage's account of who was held with her is recorded."""
 
 import json
 import urllib.request
@@ -90,4 +91,16 @@ def test_claims_in_conflict_are_accepted_from_the_case_page(live_server, officer
         expect(page.locator("table.claims")).to_contain_text("Accepted")
         screenshot(page, "uncertain-8-claim-accepted")
         assert Detainee.objects.get(pk=detainee.pk).status == "released"
+
+        # She says who was held with her: a new group, with another case by its reference.
+        other = new_detainee(officer, full_name="Yael Sharabi")
+        held_with = page.locator("section[aria-labelledby=held-with]")
+        held_with.get_by_text("Record a new group held together").click()
+        held_with.locator("#id_group-name").fill("Apartment, northern district")
+        held_with.locator("#id_group-source").fill("Her debriefing")
+        held_with.get_by_label("Also held with them").fill(other.case_ref)
+        assert submit(page, "Record the group") == 200
+        expect(held_with).to_contain_text("Apartment, northern district")
+        expect(held_with.get_by_role("link", name=f"{other.case_ref} Yael Sharabi")).to_have_count(1)
+        screenshot(page, "uncertain-9-held-together")
         assert outside == []

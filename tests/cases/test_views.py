@@ -3,6 +3,7 @@ exactly the filtered rows, the status form's refusals in place, and constant que
 
 import csv
 import io
+from collections import defaultdict
 
 import pytest
 from django.db import connection
@@ -362,3 +363,31 @@ def test_officers_record_who_was_held_together_from_the_case_page(client, office
     assert client.post(f"/detainees/{eli.pk}/groups/join/", {"join-group": str(tunnel.pk)}).status_code == 403
     assert client.post(f"/detainees/{noa.pk}/groups/{tunnel.pk}/leave/").status_code == 403
     assert "Record a new group" not in client.get(page).content.decode()
+
+
+def test_the_case_history_shows_proposals_claims_and_groups_with_who_decided(client, officer, make_user, analyst):
+    from cases.services.claims import claim_record, claim_reject
+    from cases.services.detainees import detainee_create
+    from cases.services.groups import group_create
+    from cases.services.status_changes import status_change_record, status_change_reject
+
+    second = make_user("officer", "second")
+    noa = detainee_create(full_name="Noa Adler", actor=officer)
+    status_change_record(detainee_id=noa.pk, to_status="held", source="Video", actor=officer)
+    proposal = status_change_record(detainee_id=noa.pk, to_status="deceased", source="Captors", actor=officer)
+    status_change_reject(detainee_id=noa.pk, proposal_id=proposal.pk, actor=second, reason="Seen alive since")
+    claim = claim_record(detainee_id=noa.pk, asserted_status="released", source="Press report", actor=officer)
+    claim_reject(detainee_id=noa.pk, claim_id=claim.pk, actor=second, reason="Denied by the ICRC")
+    group_create(actor=officer, name="Tunnel", source="Debriefing", members=[noa.pk])
+
+    history = signed_in(client, analyst).get(f"/detainees/{noa.pk}/").context["history"]
+    by_label = defaultdict(list)
+    for label, entry in history:
+        by_label[label].append(entry)
+    decided = by_label["Proposed change to deceased"]
+    assert [e.kind for e in decided] == ["changed", "created"]
+    assert decided[0].actor == "second"
+    assert {c.field: c.new for c in decided[0].changes}["rejection_reason"] == "Seen alive since"
+    ruled = by_label["Claim “released” (Press report)"]
+    assert [e.kind for e in ruled] == ["changed", "created"] and ruled[0].actor == "second"
+    assert [e.kind for e in by_label["Held together: Tunnel"]] == ["created"]
