@@ -175,6 +175,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # instead of exiting after 100 tries.
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_PUBLISH_RETRY = False
+# Celery's consumer, but one that survives Redis dying while it holds reserved messages.
+CELERY_WORKER_CONSUMER = "hostage_tracker.worker:Consumer"
 
 # --- Alerts ----------------------------------------------------------------------------------------
 # The sweep re-dispatches events and due deliveries the broker lost; it is what makes delivery certain.

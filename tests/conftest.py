@@ -107,11 +107,20 @@ class AlertStack:
             **(FAST_ALERTS | extra),
         )
 
-    def worker(self, *, beat: bool = True, pool: str = "threads", name: str = "worker", wait: bool = True, **extra_env):
+    def worker(
+        self,
+        *,
+        beat: bool = True,
+        pool: str = "threads",
+        name: str = "worker",
+        wait: bool = True,
+        args: tuple[str, ...] = (),
+        **extra_env,
+    ):
         from tests.stack import Worker
 
         env = self.env(extra_env)
-        worker = Worker(beat=beat, pool=pool, broker=self.broker, env=env, logdir=self.logdir, name=name)
+        worker = Worker(beat=beat, pool=pool, args=args, broker=self.broker, env=env, logdir=self.logdir, name=name)
         self.processes.append(worker.start())
         return worker.wait_ready() if wait else worker
 

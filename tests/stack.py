@@ -163,14 +163,15 @@ class Worker(_Process):
 
     role = "worker"
 
-    def __init__(self, *, beat: bool = True, pool: str = "threads", **kwargs):
+    def __init__(self, *, beat: bool = True, pool: str = "threads", args: tuple[str, ...] = (), **kwargs):
         super().__init__(**kwargs)
         self.beat = beat
         self.pool = pool
+        self.args = list(args)
 
     def command(self) -> list[str]:
         command = [sys.executable, "-m", "celery", "-A", "hostage_tracker", "worker", f"--pool={self.pool}"]
-        command += ["--concurrency=2" if self.pool == "prefork" else "--concurrency=4"]
+        command += ["--concurrency=2" if self.pool == "prefork" else "--concurrency=4", *self.args]
         command += ["--loglevel=INFO", "-n", f"{self.name}-{time.time_ns()}@%h"]
         if self.beat:
             command += ["--beat", "-s", str(self.logdir / f"schedule-{self.name}-{time.time_ns()}")]
