@@ -44,6 +44,7 @@ STATUS_CHANGE_COLUMNS = (
     "is_correction",
     "correction_reason",
     "recorded_by_id",
+    "withheld",
 )
 
 
@@ -109,6 +110,7 @@ def _cycle_rows(rng: random.Random, detainee_id, start_sequence: int, since: dat
                 False,
                 "",
                 None,
+                False,
             )
         )
     return rows, occurred_at
@@ -204,7 +206,7 @@ FROM (
 
 _INSERT_EVENTS_SQL = """
 INSERT INTO alerts_event
-    (id, type, occurred_at, object_type, object_id, detainee_id, channel_id, data, dispatched_at)
+    (id, type, occurred_at, object_type, object_id, detainee_id, channel_id, data, dispatched_at, audience)
 SELECT
     gen_random_uuid(), p.type, p.at, 'detainee', p.detainee_id, p.detainee_id, sc.channel_id,
     CASE WHEN sc.id IS NULL THEN
@@ -224,7 +226,8 @@ SELECT
                 'source', sc.source, 'source_url', sc.source_url, 'channel', sc.channel_id,
                 'is_correction', sc.is_correction, 'correction_reason', sc.correction_reason))
     END,
-    now()
+    now(),
+    'everyone'
 FROM bench_pending_event p
 JOIN cases_detainee d ON d.id = p.detainee_id
 LEFT JOIN cases_statuschange sc ON sc.id = p.change_id
