@@ -60,8 +60,25 @@ def record_changes(new, old, hidden: frozenset[str] = frozenset()) -> list[Field
         before = getattr(old, attname) if old is not None else None
         after = getattr(new, attname)
         if before != after and not (before in (None, "") and after in (None, "")):
+            if _is_user(field):  # who proposed or decided, by name rather than by number
+                before, after = _username(before), _username(after)
             changes.append(FieldChange(field.name, _shown(field, before), _shown(field, after)))
     return changes
+
+
+def _is_user(field) -> bool:
+    from django.contrib.auth import get_user_model
+
+    return field.is_relation and field.related_model is get_user_model()
+
+
+def _username(user_id):
+    from django.contrib.auth import get_user_model
+
+    if user_id is None:
+        return None
+    user = get_user_model().objects.filter(pk=user_id).only("username").first()
+    return user.get_username() if user else user_id
 
 
 def history_entries(records, hidden: frozenset[str] = frozenset()) -> list[HistoryEntry]:

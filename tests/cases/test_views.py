@@ -387,6 +387,7 @@ def test_the_case_history_shows_proposals_claims_and_groups_with_who_decided(cli
     decided = by_label["Proposed change to deceased"]
     assert [e.kind for e in decided] == ["changed", "created"]
     assert decided[0].actor == "second"
+    assert {c.field: c.new for c in decided[0].changes}["decided_by"] == "second"  # a name, not an id
     assert {c.field: c.new for c in decided[0].changes}["rejection_reason"] == "Seen alive since"
     ruled = by_label["Claim “released” (Press report)"]
     assert [e.kind for e in ruled] == ["changed", "created"] and ruled[0].actor == "second"
