@@ -44,11 +44,13 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     # The project's own apps: core (access policy, users, the plumbing every app shares), the cases
-    # themselves, the partners who read them, and the alerts that tell people what changed.
+    # themselves, the partners who read them, the alerts that tell people what changed, and the lists
+    # delivered through a channel, matched against the registry.
     "core",
     "partners",
     "cases",
     "alerts",
+    "lists",
 ]
 
 MIDDLEWARE = [
