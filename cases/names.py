@@ -201,3 +201,13 @@ def name_words(name: str) -> tuple[list[str], list[tuple[str, ...]], bool]:
         for w in words
     ]
     return keys, skeletons, abjad
+
+
+def search_skeletons(full_name: str, variants: list[str]) -> str:
+    """The consonant skeletons of all a detainee's names, one name a line: what a Hebrew or Arabic
+    spelling on a list is looked up by (its Latin key lacks the vowels)."""
+    lines = []
+    for name in [full_name, *variants]:
+        words = name_words(name)[1]
+        lines.append(" ".join(readings[0] for readings in words if readings[0]))
+    return "\n".join(dict.fromkeys(line for line in lines if line))

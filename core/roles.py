@@ -27,9 +27,12 @@ _DOMAIN_MODELS = (
 _OFFICER_EDITS = ("detainee", "citizenship", "namevariant", "negotiationchannel", "channelmembership", "channelevent")
 
 _READ = {f"cases.view_{model}" for model in _DOMAIN_MODELS}
+# Delivered lists are internal: the cell reads them, officers upload them and decide on their rows.
+_LISTS_READ = {"lists.view_deliveredlist", "lists.view_listentry"}
+_LISTS_WRITE = {"lists.add_deliveredlist", "lists.change_listentry"}
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
-    Role.ANALYST: _READ | {"cases.export_detainees"},
+    Role.ANALYST: _READ | {"cases.export_detainees"} | _LISTS_READ,
     Role.OFFICER: _READ
     | {"cases.export_detainees", "cases.view_internal_notes", "cases.import_lists", "cases.add_statuschange"}
     | {f"cases.{action}_{model}" for model in _OFFICER_EDITS for action in ("add", "change")}
@@ -39,7 +42,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | {"cases.add_pendingstatuschange", "cases.decide_pendingstatuschange", "cases.add_familynotification"}
     | {"cases.add_claim", "cases.rule_claim", "cases.add_proofoflife"}
     | {"cases.add_captivitygroup", "cases.change_captivitygroup"}
-    | {"cases.add_captivitygroupmembership", "cases.delete_captivitygroupmembership"},
+    | {"cases.add_captivitygroupmembership", "cases.delete_captivitygroupmembership"}
+    | _LISTS_READ
+    | _LISTS_WRITE,
 }
 # An admin may do everything an officer may, plus corrections and managing users and partners.
 # Status changes are never changed or deleted, by anyone: corrections are new events.

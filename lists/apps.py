@@ -7,3 +7,7 @@ class ListsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "lists"
     verbose_name = "Lists"
+
+    def ready(self):
+        # Register the Celery tasks in every process (web too), so work handed over by name finds them.
+        from lists import tasks  # noqa: F401

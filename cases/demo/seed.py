@@ -27,7 +27,7 @@ from cases.models import (
     NegotiationChannel,
     StatusChange,
 )
-from cases.names import search_names
+from cases.names import search_names, search_skeletons
 from cases.services.case_refs import case_refs_allocate
 from partners.models import Partner
 
@@ -96,6 +96,7 @@ def _rows_for(plan: PersonPlan, case_ref: str, channel_ids: dict, now) -> tuple[
         status=last.to_status if last else INITIAL_STATUS,
         status_since=last.occurred_at if last else plan.abducted_at,
         search_names=search_names(plan.full_name, [name for name, _ in plan.variants]),
+        search_skeletons=search_skeletons(plan.full_name, [name for name, _ in plan.variants]),
         citizenship_count=len(plan.citizenships),
         proof_of_life_clock=plan.abducted_at,
         version=1 + len(plan.steps),

@@ -48,6 +48,8 @@ class Detainee(models.Model):
     notes = models.TextField(_("internal notes"), blank=True)
     # Normalised, transliterated forms of every name of the person (see cases.names), for `q=`.
     search_names = models.TextField(editable=False, default="")
+    # Consonant skeletons of the names (cases.names.search_skeletons): lists in Hebrew or Arabic match by them.
+    search_skeletons = models.TextField(editable=False, default="")
     # How many citizenships the person holds, kept in step by cases.services.detainees.
     citizenship_count = models.PositiveSmallIntegerField(editable=False, default=0)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
@@ -88,6 +90,7 @@ class Detainee(models.Model):
     history = HistoricalRecords(
         excluded_fields=[
             "search_names",
+            "search_skeletons",
             "citizenship_count",
             "disclosed_status",
             "disclosed_status_since",

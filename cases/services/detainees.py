@@ -11,7 +11,7 @@ from alerts.choices import EventType
 from alerts.services.events import event_emit
 from cases.choices import INITIAL_STATUS, Sex
 from cases.models import Citizenship, Detainee, NameVariant
-from cases.names import search_names
+from cases.names import search_names, search_skeletons
 from cases.representations import detainee_summary
 from cases.services.case_refs import case_refs_allocate
 from core.errors import StaleVersion
@@ -32,9 +32,12 @@ def detainee_refresh_derived(*, detainee: Detainee) -> None:
     the number of citizenships (`dual=` and the dashboard read it without counting rows)."""
     variants = list(detainee.name_variants.values_list("name", flat=True))
     detainee.search_names = search_names(detainee.full_name, variants)
+    detainee.search_skeletons = search_skeletons(detainee.full_name, variants)
     detainee.citizenship_count = detainee.citizenships.count()
     Detainee.objects.filter(pk=detainee.pk).update(
-        search_names=detainee.search_names, citizenship_count=detainee.citizenship_count
+        search_names=detainee.search_names,
+        search_skeletons=detainee.search_skeletons,
+        citizenship_count=detainee.citizenship_count,
     )
 
 

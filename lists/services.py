@@ -1,0 +1,201 @@
+"""Delivered lists: receiving one (checked and stored in one transaction), matching its rows in the
+background, and what an officer decides on them. The browser, the API and `manage.py import_list`
+call these."""
+
+import hashlib
+import logging
+from datetime import datetime
+from uuid import UUID
+
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Case, FloatField, Q, Value, When
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from cases.models import Detainee, NegotiationChannel
+from cases.names import name_key, name_words
+from core.errors import Conflict
+from core.models import User
+from core.queue import send_after_commit
+from lists import matching
+from lists.choices import Direction, ListStatus, MatchLabel
+from lists.models import DeliveredList, ListEntry
+from lists.parsing import FileRefused, parse_list
+
+logger = logging.getLogger(__name__)
+LIST_MATCH = "lists.tasks.list_match"
+BATCH = 50
+CANDIDATES = 5
+RETRIEVED = 40  # detainees rescored per row, found by their name keys' trigrams
+SMALL_REGISTRY = 5000
+
+
+class ListAlreadyImported(Conflict):
+    code = "list-already-imported"
+
+
+@transaction.atomic
+def list_upload(
+    *,
+    channel_id: UUID,
+    direction: str,
+    delivered_by: str,
+    file_name: str,
+    content: bytes,
+    actor: User | None,
+    delivered_at: datetime | None = None,
+) -> DeliveredList:
+    """Store a delivered list and its rows, and hand the matching to a worker (after the commit)."""
+    errors = {}
+    try:
+        channel = NegotiationChannel.objects.filter(pk=channel_id).first()
+    except (ValueError, ValidationError):  # not an id at all
+        channel = None
+    if channel is None:
+        errors["channel"] = "No such channel."
+    if direction not in Direction.values:
+        errors["direction"] = f"'{direction}' is not a direction. Use one of: {', '.join(Direction.values)}."
+    if not delivered_by.strip():
+        errors["delivered_by"] = "Say who handed the list over."
+    delivered_at = delivered_at or timezone.now()
+    if delivered_at > timezone.now():
+        errors["delivered_at"] = "A list cannot be delivered in the future."
+    try:
+        file_format, rows = parse_list(file_name, content)
+    except FileRefused as exc:
+        errors["file"] = str(exc)
+    if errors:
+        raise ValidationError(errors)
+    sha256 = hashlib.sha256(content).hexdigest()
+    first = DeliveredList.objects.filter(channel=channel, sha256=sha256).first()
+    if first is not None:
+        raise ListAlreadyImported(
+            f"This file was imported for this channel already: '{first.file_name}', delivered by "
+            f"{first.delivered_by} on {first.delivered_at:%Y-%m-%d} (list {first.pk}).",
+            field="file",
+            existing_list=str(first.pk),
+        )
+    delivered = DeliveredList.objects.create(
+        channel=channel,
+        direction=direction,
+        delivered_by=delivered_by.strip(),
+        delivered_at=delivered_at,
+        file_name=file_name[:300],
+        sha256=sha256,
+        file_format=file_format,
+        row_count=len(rows),
+        created_by=actor,
+    )
+    ListEntry.objects.bulk_create(
+        [
+            ListEntry(
+                delivered_list=delivered,
+                row=r.row,
+                full_name=r.full_name[:300],
+                other_names=r.other_names,
+                date_of_birth=r.date_of_birth,
+                citizenships=r.citizenships,
+                sex=r.sex,
+                note=r.note,
+                extra=r.extra,
+                problems=r.problems,
+            )
+            for r in rows
+        ],
+        batch_size=1000,
+    )
+    send_after_commit(LIST_MATCH, str(delivered.pk))
+    return delivered
+
+
+def _registry_person(detainee: Detainee) -> matching.Person:
+    return matching.Person(
+        names=(detainee.full_name, *(v.name for v in detainee.name_variants.all())),
+        date_of_birth=detainee.date_of_birth.isoformat() if detainee.date_of_birth else None,
+        sex=detainee.sex if detainee.sex in ("female", "male") else None,
+        citizenships=tuple(c.country for c in detainee.citizenships.all()),
+    )
+
+
+def _entry_person(entry: ListEntry) -> matching.Person:
+    return matching.Person(
+        names=tuple(n for n in (entry.full_name, *entry.other_names) if n),
+        date_of_birth=entry.date_of_birth.isoformat() if entry.date_of_birth else None,
+        sex=entry.sex if entry.sex in ("female", "male") else None,
+        citizenships=tuple(entry.citizenships),
+    )
+
+
+def _retrieve(person: matching.Person) -> list[Detainee]:
+    """A short list of detainees worth rescoring, most alike first: any word of the row's names close
+    to one of theirs, by Latin key (the trigram index search uses) or by consonant skeleton (Hebrew,
+    Arabic), or the same date of birth."""
+    if connection.vendor != "postgresql":
+        # The embedded SQLite demo has no trigram index; its registry is small enough to rescore whole.
+        return list(Detainee.objects.prefetch_related("name_variants", "citizenships")[:SMALL_REGISTRY])
+    words = {w for name in person.names for w in name_key(name).split() if len(w) >= 3}
+    skeletons = {s for name in person.names for (s, *_) in name_words(name)[1] if len(s) >= 2}
+    wanted, alike = Q(), [Value(0.0)]
+    for word in words:
+        wanted |= Q(search_names__trigram_word_similar=word)
+        alike.append(TrigramWordSimilarity(Value(word), "search_names"))
+    for skeleton in skeletons:
+        wanted |= Q(search_skeletons__trigram_word_similar=skeleton)
+        alike.append(TrigramWordSimilarity(Value(skeleton), "search_skeletons"))
+    if person.date_of_birth:
+        wanted |= Q(date_of_birth=person.date_of_birth)
+        alike.append(Case(When(date_of_birth=person.date_of_birth, then=Value(1.0)), default=Value(0.0)))
+    if len(alike) == 1:
+        return []
+    return list(
+        Detainee.objects.filter(wanted)
+        .annotate(alike=Greatest(*alike, output_field=FloatField()))
+        .order_by("-alike", "case_ref")
+        .prefetch_related("name_variants", "citizenships")[:RETRIEVED]
+    )
+
+
+def entry_candidates(entry: ListEntry) -> list[dict]:
+    """The entry's best candidates, best first: [{"detainee", "score", "label", "reasons"}]."""
+    person = _entry_person(entry)
+    if not person.names:
+        return []
+    found = {str(d.pk): _registry_person(d) for d in _retrieve(person)}
+    ranked = matching.best_candidates(person, found, limit=CANDIDATES)
+    return [
+        {"detainee": key, "score": m.score, "label": m.label or MatchLabel.NONE, "reasons": m.reasons}
+        for key, m in ranked
+        if m.label
+    ]
+
+
+def list_match(*, list_id: UUID) -> DeliveredList:
+    """Match the rows not yet matched, a batch per transaction, so the progress shows as it goes and
+    a worker that dies leaves the rest to be resumed."""
+    delivered = DeliveredList.objects.get(pk=list_id)
+    try:
+        while True:
+            with transaction.atomic():
+                delivered = DeliveredList.objects.select_for_update().get(pk=list_id)
+                batch = list(delivered.entries.filter(row__gt=_last_matched_row(delivered)).order_by("row")[:BATCH])
+                if not batch:
+                    delivered.status = ListStatus.READY
+                    delivered.save(update_fields=["status"])
+                    return delivered
+                for entry in batch:
+                    entry.candidates = entry_candidates(entry)
+                    entry.label = entry.candidates[0]["label"] if entry.candidates else MatchLabel.NONE
+                ListEntry.objects.bulk_update(batch, ["candidates", "label"])
+                delivered.rows_matched += len(batch)
+                delivered.save(update_fields=["rows_matched"])
+    except Exception as exc:
+        logger.exception("matching list %s failed", list_id)
+        DeliveredList.objects.filter(pk=list_id).update(status=ListStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
+        raise
+
+
+def _last_matched_row(delivered: DeliveredList) -> int:
+    last = delivered.entries.exclude(label="").order_by("-row").values_list("row", flat=True).first()
+    return last or 0

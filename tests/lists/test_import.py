@@ -1,0 +1,164 @@
+"""Receiving a delivered list: the refusals (whole file, nothing stored), bad rows kept and flagged,
+the same file twice refused, and its rows matched against the registry across scripts."""
+
+import io
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from cases.services.channels import channel_create
+from cases.services.detainees import NameVariantInput, detainee_create
+from lists.models import DeliveredList, ListEntry
+from lists.parsing import MAX_ROWS
+from lists.services import ListAlreadyImported, list_match, list_upload
+from tests.stack import wait_until
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def registry():
+    people = {
+        "orlovsky": detainee_create(
+            full_name="Dmitri Orlovsky",
+            actor=None,
+            sex="male",
+            date_of_birth=date(1981, 3, 14),
+            citizenships=["IL", "RU"],
+            name_variants=[NameVariantInput("Дмитрий Орловский", "Cyrl")],
+        ),
+        "gromova": detainee_create(
+            full_name="Yelena Gromova",
+            actor=None,
+            sex="female",
+            date_of_birth=date(1986, 7, 2),
+            citizenships=["IL", "RU"],
+        ),
+        "gromov": detainee_create(full_name="Ilya Gromov", actor=None, sex="male", citizenships=["IL", "RU"]),
+        "cohen": detainee_create(full_name="Yael Cohen", actor=None, sex="female", citizenships=["IL"]),
+    }
+    for n in range(30):  # others the retrieval must pass over
+        detainee_create(full_name=f"Noa Peretz {n}", actor=None, citizenships=["IL"])
+    return people
+
+
+@pytest.fixture
+def channel():
+    return channel_create(actor=None, name="Moscow talks", mediator="Russia", counterpart="Hamas")
+
+
+def upload(channel, content: bytes, name: str = "list.csv", **fields):
+    return list_upload(
+        channel_id=channel.pk,
+        direction=fields.pop("direction", "to_counterpart"),
+        delivered_by=fields.pop("delivered_by", "Russian MFA"),
+        file_name=name,
+        content=content,
+        actor=None,
+        **fields,
+    )
+
+
+CSV = (
+    "Full Name;Other Names;Date of Birth;Citizenships;Sex;Passport\n"
+    "Дмитрий Орловский;Dmitriy Orlovskiy;1981-03-14;RU,IL;m;72 1234\n"
+    "Елена Громова;;1986-07-02;RU;f;\n"
+    "יעל כהן;;;IL;;\n"
+    "Виктор Пелевин;;1962-11-22;RU;m;\n"
+    "Anna Gromova;;31.02.1990;XX;;\n"
+).encode()
+
+
+def refused(channel, content: bytes, name: str = "list.csv") -> str:
+    with pytest.raises(ValidationError) as caught:
+        upload(channel, content, name)
+    assert not DeliveredList.objects.exists() and not ListEntry.objects.exists()  # nothing half-imported
+    return " ".join(caught.value.message_dict["file"])
+
+
+def test_files_that_cannot_be_lists_are_refused_saying_why(channel):
+    assert "Columns found: name, dob" in refused(channel, b"name,dob\nDana,1990-01-01\n")
+    assert "not UTF-8" in refused(channel, "full_name\nJosé\n".encode("latin-1"))
+    assert "at most 10,485,760" in refused(channel, b"full_name\n" + b"x" * (10 * 1024 * 1024))
+    rows = "full_name\n" + "Dana Levi\n" * (MAX_ROWS + 1)
+    assert f"at most {MAX_ROWS:,}" in refused(channel, rows.encode())
+    assert "empty" in refused(channel, b"\n\n")
+    assert "not a readable XLSX" in refused(channel, b"PK\x03\x04broken", "list.xlsx")
+
+
+def test_a_list_is_stored_with_its_bad_rows_flagged_and_refused_the_second_time(channel, registry):
+    delivered = upload(channel, CSV)
+    assert delivered.status == "importing" and delivered.row_count == 5 and delivered.file_format == "csv"
+    rows = {e.row: e for e in delivered.entries.all()}
+    assert rows[2].other_names == ["Dmitriy Orlovskiy"] and rows[2].citizenships == ["RU", "IL"]
+    assert rows[2].sex == "male" and rows[2].extra == {"passport": "72 1234"}
+    bad = rows[6]
+    assert bad.full_name == "Anna Gromova" and bad.date_of_birth is None
+    assert any("31.02.1990" in p for p in bad.problems) and any("'XX'" in p for p in bad.problems)
+
+    with pytest.raises(ListAlreadyImported) as caught:
+        upload(channel, CSV, name="again.csv", delivered_by="Someone else")
+    assert "'list.csv'" in caught.value.message and str(delivered.pk) in caught.value.message
+    assert DeliveredList.objects.count() == 1
+
+
+def test_rows_are_matched_across_scripts_with_their_reasons(channel, registry):
+    delivered = upload(channel, CSV)
+    list_match(list_id=delivered.pk)
+    delivered.refresh_from_db()
+    assert delivered.status == "ready" and delivered.rows_matched == 5
+    rows = {e.row: e for e in delivered.entries.all()}
+    best = rows[2].candidates[0]
+    assert best["detainee"] == str(registry["orlovsky"].pk) and best["label"] == "likely"
+    assert "date of birth equal" in best["reasons"] and "citizenship in common" in best["reasons"]
+    assert rows[3].candidates[0]["detainee"] == str(registry["gromova"].pk) and rows[3].label == "likely"
+    assert rows[4].candidates[0]["detainee"] == str(registry["cohen"].pk)  # Hebrew, vowels unwritten
+    assert rows[5].label == "none" and rows[5].candidates == []  # not in the registry
+    # Yelena's sister is not Yelena: whoever comes first, no candidate is likely.
+    assert rows[6].label != "likely"
+
+
+def test_an_xlsx_list_is_read_like_a_csv(channel, registry):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["full_name", "date_of_birth", "citizenships"])
+    sheet.append(["Orlovsky Dmitri", date(1981, 3, 14), "IL"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    delivered = upload(channel, buffer.getvalue(), name="handed-back.xlsx", direction="from_counterpart")
+    list_match(list_id=delivered.pk)
+    (entry,) = delivered.entries.all()
+    assert delivered.file_format == "xlsx" and entry.date_of_birth == date(1981, 3, 14)
+    assert entry.candidates[0]["detainee"] == str(registry["orlovsky"].pk) and entry.label == "likely"
+
+
+def test_the_command_imports_a_list_and_refuses_clearly(channel, registry, tmp_path):
+    path = tmp_path / "moscow.csv"
+    path.write_bytes(CSV)
+    call_command("import_list", "--channel", str(channel.pk), "--file", str(path), "--delivered-by", "Russian MFA")
+    assert DeliveredList.objects.get().row_count == 5
+    with pytest.raises(CommandError, match="imported for this channel already"):
+        call_command("import_list", "--channel", str(channel.pk), "--file", str(path), "--delivered-by", "MFA")
+    with pytest.raises(CommandError, match="channel: No such channel"):
+        call_command("import_list", "--channel", "nope", "--file", str(path), "--delivered-by", "MFA")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_matches_a_list_in_the_background_with_progress(alert_stack, channel, registry):
+    alert_stack.worker(beat=False)
+    names = ["Дмитрий Орловский", "Елена Громова", "Илья Громов", "יעל כהן"] * 60
+    content = ("full_name\n" + "\n".join(f"{n}" for n in names) + "\n").encode()
+    delivered = upload(channel, content)
+    seen = set()
+
+    def done():
+        state = DeliveredList.objects.values_list("status", "rows_matched").get(pk=delivered.pk)
+        seen.add(state[1])
+        return state[0] == "ready"
+
+    wait_until(done, timeout=180, what="the list matched", interval=0.05)
+    assert len([n for n in seen if 0 < n < len(names)]) >= 1, seen  # progress showed while it ran
+    assert ListEntry.objects.filter(delivered_list=delivered, label="likely").count() == len(names)
