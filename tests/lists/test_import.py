@@ -162,3 +162,16 @@ def test_a_real_worker_matches_a_list_in_the_background_with_progress(alert_stac
     wait_until(done, timeout=180, what="the list matched", interval=0.05)
     assert len([n for n in seen if 0 < n < len(names)]) >= 1, seen  # progress showed while it ran
     assert ListEntry.objects.filter(delivered_list=delivered, label="likely").count() == len(names)
+
+
+def test_admins_read_lists_in_the_admin_and_cannot_change_them(client, admin_user, channel, registry):
+    from tests.factories import PASSWORD
+
+    delivered = upload(channel, CSV)
+    client.login(username=admin_user.username, password=PASSWORD)
+    page = client.get("/admin/lists/deliveredlist/")
+    assert page.status_code == 200 and page.context["cl"].result_count == 1
+    detail = client.get(f"/admin/lists/deliveredlist/{delivered.pk}/change/")
+    assert detail.status_code == 200 and "Виктор Пелевин" in detail.content.decode()
+    assert client.get("/admin/lists/deliveredlist/add/").status_code == 403
+    assert client.get("/admin/lists/listentry/").status_code == 200
