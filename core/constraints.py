@@ -3,8 +3,10 @@
 from django.db import models
 
 
-def choice_check(field: str, choices: type[models.TextChoices], name: str, *, nullable: bool = False):
-    condition = models.Q(**{f"{field}__in": choices.values})
+def choice_check(
+    field: str, choices: type[models.TextChoices], name: str, *, nullable: bool = False, blank: bool = False
+):
+    condition = models.Q(**{f"{field}__in": [*choices.values, *([""] if blank else [])]})
     if nullable:
         condition |= models.Q(**{f"{field}__isnull": True})
     return models.CheckConstraint(condition=condition, name=name)

@@ -23,3 +23,8 @@ class Decision(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
     REJECTED = "rejected", _("Rejected")
     UNSURE = "unsure", _("Not sure")
+
+
+class RememberedDecision(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")

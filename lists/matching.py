@@ -14,7 +14,7 @@ from functools import lru_cache
 import jellyfish
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
-from cases.names import name_words
+from cases.names import name_key, name_words
 
 LIKELY = 0.90
 POSSIBLE = 0.70
@@ -157,6 +157,13 @@ def person_match(row: Person, detainee: Person) -> Match:
     score = max(0.0, min(1.0, score))
     label = "likely" if score >= LIKELY and not contradicted else "possible" if score >= POSSIBLE else ""
     return Match(round(score, 3), label, reasons)
+
+
+def name_identities(names: tuple[str, ...] | list[str]) -> list[str]:
+    """The forms by which decisions about a person are remembered from list to list: each name's
+    Latin key with its words sorted (the same person written the same way, in any word order)."""
+    keys = (" ".join(sorted(name_key(name).split())) for name in names)
+    return list(dict.fromkeys(key[:300] for key in keys if key))
 
 
 def best_candidates(row: Person, candidates: dict, limit: int = 5) -> list[tuple[object, Match]]:

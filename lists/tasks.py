@@ -2,9 +2,9 @@
 
 from celery import shared_task
 
-from lists import services
+from lists.services.imports import list_match as list_match_service
 
 
 @shared_task(ignore_result=True)
 def list_match(list_id: str) -> None:
-    services.list_match(list_id=list_id)
+    list_match_service(list_id=list_id)

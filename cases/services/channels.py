@@ -140,7 +140,7 @@ def channel_event_record(
 @transaction.atomic
 def channel_member_link(
     *, channel_id: UUID, detainee_id: UUID, role: str, actor: User | None, source: str = ""
-) -> None:
+) -> ChannelMembership:
     """Link a detainee to a channel in a role (requested, discussed, released_through)."""
     channel = NegotiationChannel.objects.select_for_update().get(pk=channel_id)
     membership = ChannelMembership(channel=channel, detainee_id=detainee_id, role=role, source=source.strip())
@@ -150,6 +150,7 @@ def channel_member_link(
     membership._history_user = actor
     membership.save()
     channel_touch(channel=channel, actor=actor, what="members")
+    return membership
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from cases.services.channels import channel_create
 from cases.services.detainees import NameVariantInput, detainee_create
 from lists.models import DeliveredList, ListEntry
 from lists.parsing import MAX_ROWS
-from lists.services import ListAlreadyImported, list_match, list_upload
+from lists.services.imports import ListAlreadyImported, list_match, list_upload
 from tests.stack import wait_until
 
 pytestmark = pytest.mark.django_db

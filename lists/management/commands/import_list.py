@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.errors import Conflict
 from lists.choices import Direction
-from lists.services import list_upload
+from lists.services.imports import list_upload
 
 
 class Command(BaseCommand):

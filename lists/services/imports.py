@@ -1,6 +1,5 @@
-"""Delivered lists: receiving one (checked and stored in one transaction), matching its rows in the
-background, and what an officer decides on them. The browser, the API and `manage.py import_list`
-call these."""
+"""Receiving a delivered list (checked and stored in one transaction) and matching its rows in the
+background, a batch per transaction, with what officers decided on earlier lists carried over."""
 
 import hashlib
 import logging
@@ -20,9 +19,10 @@ from core.errors import Conflict
 from core.models import User
 from core.queue import send_after_commit
 from lists import matching
-from lists.choices import Direction, ListStatus, MatchLabel
-from lists.models import DeliveredList, ListEntry
+from lists.choices import Direction, ListStatus, MatchLabel, RememberedDecision
+from lists.models import DeliveredList, ListEntry, RememberedPair
 from lists.parsing import FileRefused, parse_list
+from lists.services.decisions import entry_confirm_remembered
 
 logger = logging.getLogger(__name__)
 LIST_MATCH = "lists.tasks.list_match"
@@ -157,18 +157,44 @@ def _retrieve(person: matching.Person) -> list[Detainee]:
     )
 
 
-def entry_candidates(entry: ListEntry) -> list[dict]:
-    """The entry's best candidates, best first: [{"detainee", "score", "label", "reasons"}]."""
+def remembered_pairs(entry: ListEntry) -> list[RememberedPair]:
+    """What was decided before about this person as the row names them (any of its names, in any word
+    order; a date of birth given on both sides must agree)."""
+    keys = matching.name_identities(_entry_person(entry).names)
+    if not keys:
+        return []
+    pairs = RememberedPair.objects.filter(name__in=keys).select_related("entry__delivered_list")
+    if entry.date_of_birth:
+        pairs = pairs.filter(Q(date_of_birth__isnull=True) | Q(date_of_birth=entry.date_of_birth))
+    return list(pairs.order_by("decided_at"))
+
+
+def entry_candidates(entry: ListEntry, pairs: list[RememberedPair] = ()) -> list[dict]:
+    """The entry's best candidates, best first: [{"detainee", "score", "label", "reasons"}]. A detainee
+    rejected for this person before is not proposed; one confirmed before always is."""
     person = _entry_person(entry)
     if not person.names:
         return []
-    found = {str(d.pk): _registry_person(d) for d in _retrieve(person)}
-    ranked = matching.best_candidates(person, found, limit=CANDIDATES)
-    return [
-        {"detainee": key, "score": m.score, "label": m.label or MatchLabel.NONE, "reasons": m.reasons}
-        for key, m in ranked
-        if m.label
-    ]
+    latest = {str(p.detainee_id): p for p in pairs}  # oldest first: the latest decision wins
+    rejected = {d for d, p in latest.items() if p.decision == RememberedDecision.REJECTED}
+    confirmed = {d: p for d, p in latest.items() if p.decision == RememberedDecision.CONFIRMED}
+    found = {str(d.pk): _registry_person(d) for d in _retrieve(person) if str(d.pk) not in rejected}
+    missing = [d for d in confirmed if d not in found]
+    for detainee in Detainee.objects.filter(pk__in=missing).prefetch_related("name_variants", "citizenships"):
+        found[str(detainee.pk)] = _registry_person(detainee)
+    ranked = matching.best_candidates(person, found, limit=len(found))
+    candidates = []
+    for key, m in ranked:
+        if key in confirmed:
+            pair = confirmed[key]
+            source = pair.entry.delivered_list.file_name if pair.entry else "an earlier list"
+            m.reasons.append(f"confirmed before ({source})")
+        elif not m.label or len(candidates) >= CANDIDATES:
+            continue
+        candidates.append(
+            {"detainee": key, "score": m.score, "label": m.label or MatchLabel.NONE, "reasons": m.reasons}
+        )
+    return candidates
 
 
 def list_match(*, list_id: UUID) -> DeliveredList:
@@ -182,14 +208,25 @@ def list_match(*, list_id: UUID) -> DeliveredList:
                 batch = list(delivered.entries.filter(row__gt=_last_matched_row(delivered)).order_by("row")[:BATCH])
                 if not batch:
                     delivered.status = ListStatus.READY
-                    delivered.save(update_fields=["status"])
+                    delivered.version += 1
+                    delivered.save(update_fields=["status", "version"])
                     return delivered
+                carried = []
                 for entry in batch:
-                    entry.candidates = entry_candidates(entry)
+                    pairs = remembered_pairs(entry)
+                    entry.candidates = entry_candidates(entry, pairs)
                     entry.label = entry.candidates[0]["label"] if entry.candidates else MatchLabel.NONE
+                    confirmed = {str(p.detainee_id): p for p in pairs}
+                    confirmed = [p for p in confirmed.values() if p.decision == RememberedDecision.CONFIRMED]
+                    # Carried over only when it is unambiguous: one person confirmed for this name.
+                    if len(confirmed) == 1 and not entry.decision:
+                        carried.append((entry, confirmed[0]))
                 ListEntry.objects.bulk_update(batch, ["candidates", "label"])
+                for entry, pair in carried:
+                    entry_confirm_remembered(delivered=delivered, entry=entry, pair=pair)
                 delivered.rows_matched += len(batch)
-                delivered.save(update_fields=["rows_matched"])
+                delivered.version += 1
+                delivered.save(update_fields=["rows_matched", "version"])
     except Exception as exc:
         logger.exception("matching list %s failed", list_id)
         DeliveredList.objects.filter(pk=list_id).update(status=ListStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
