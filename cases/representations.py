@@ -69,6 +69,10 @@ def _day(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+# The API's one spelling of a time and a day, for the other apps' documents too.
+iso_time, iso_day = _time, _day
+
+
 # A page's related rows in one round trip, the ids as one array parameter (not 100 literals in each
 # of three queries), as one JSON text decoded at once: on a partner's page of 100 that was a third of
 # the request's time.

@@ -13,6 +13,8 @@ The rules today:
   scope does not exist for it: 404), a channel or a captivity group only if it lists such a detainee
   (and then only those members), events only about what it may see, never internal notes, never who
   recorded a change.
+- Lists delivered through a channel are the cell's: analysts read them, officers and admins act on
+  them; a partner never learns that one exists (404).
 - What only the cell may know never reaches a partner by any channel, nor email: claims, proposals
   awaiting a second officer, and a death (or a return of remains) until the family has been told
   (family first). Until then a partner sees the case as it was before: its status, since when, its
@@ -37,6 +39,7 @@ from cases.models import (
     StatusChange,
 )
 from core.models import User
+from lists.models import DeliveredList, ListEntry
 from partners.models import Partner, WebhookEndpoint
 
 NOTES = "notes"
@@ -383,3 +386,14 @@ def subscriptions_for(event: Event) -> QuerySet[Subscription]:
     if event.actor_id:
         subscriptions = subscriptions.exclude(user_id=event.actor_id)
     return subscriptions
+
+
+def lists_visible(viewer: Viewer) -> QuerySet[DeliveredList]:
+    """Delivered lists: internal to the cell, read by the roles given `lists.view_deliveredlist`."""
+    if viewer.partner is not None or viewer.user is None or not viewer.user.has_perm("lists.view_deliveredlist"):
+        return DeliveredList.objects.none()
+    return DeliveredList.objects.all()
+
+
+def list_entries_visible(viewer: Viewer) -> QuerySet[ListEntry]:
+    return ListEntry.objects.filter(delivered_list__in=lists_visible(viewer))

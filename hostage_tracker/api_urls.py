@@ -31,6 +31,7 @@ app_name = "api"
 urlpatterns = [
     path("", include("cases.api.urls")),
     path("", include("alerts.api.urls")),
+    path("", include("lists.api.urls")),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

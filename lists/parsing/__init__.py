@@ -3,10 +3,10 @@
 wrong is kept, with what is wrong with it."""
 
 from lists.parsing.pfif import pfif_rows
-from lists.parsing.rows import MAX_BYTES, MAX_ROWS, FileRefused, ParsedRow
+from lists.parsing.rows import MAX_BYTES, MAX_ROWS, FileRefused, ParsedRow, check_size
 from lists.parsing.tables import table_rows
 
-__all__ = ["MAX_BYTES", "MAX_ROWS", "FileRefused", "ParsedRow", "parse_list"]
+__all__ = ["MAX_BYTES", "MAX_ROWS", "FileRefused", "ParsedRow", "check_size", "parse_list"]
 
 
 def _format_of(name: str, content: bytes) -> str:
@@ -19,8 +19,7 @@ def _format_of(name: str, content: bytes) -> str:
 
 def parse_list(name: str, content: bytes) -> tuple[str, list[ParsedRow]]:
     """The file's format and its rows; FileRefused if it cannot be a list."""
-    if len(content) > MAX_BYTES:
-        raise FileRefused(f"The file is {len(content):,} bytes; a list may be at most {MAX_BYTES:,} (10 MB).")
+    check_size(len(content))
     file_format = _format_of(name, content)
     rows = pfif_rows(content) if file_format == "pfif" else table_rows(file_format, content)
     return file_format, rows

@@ -18,6 +18,11 @@ class FileRefused(Exception):
     """A file that cannot be read as a list; the message says what is wrong with it."""
 
 
+def check_size(size: int) -> None:
+    if size > MAX_BYTES:
+        raise FileRefused(f"The file is {size:,} bytes; a list may be at most {MAX_BYTES:,} (10 MB).")
+
+
 @dataclass
 class ParsedRow:
     row: int
