@@ -23,7 +23,9 @@ from django_countries import countries
 
 from cases.choices import CAPTIVE_STATUSES, Status
 from cases.models import ChannelMembership, Citizenship, Detainee
+from cases.name_matching import name_similarity
 from cases.names import name_key
+from cases.selectors import detainees_named_like
 from core.access import Viewer, column, detainees_visible, readable_detainees
 
 # The orderings a list can be sorted by: all NOT NULL columns, so keyset pagination holds.
@@ -84,16 +86,30 @@ def _holds(code_or_codes) -> Exists:
     return Exists(Citizenship.objects.filter(detainee=OuterRef("pk"), country__in=codes))
 
 
+SEARCH_ALIKE = 0.75  # how alike (cases.name_matching) a name must be to be found by another spelling
+SEARCH_RETRIEVED = 100
+
+
 def name_search(queryset, text: str):
-    """Every word of the query must match a word of one of the person's names: exactly or, on
-    PostgreSQL, by trigram similarity (spelling variants beyond the folds in cases.names)."""
+    """Every word of the query matches a word of one of the person's names by its Latin key, exactly
+    or, on PostgreSQL, by trigram similarity (spelling variants beyond the folds in cases.names); or
+    the name as a whole is alike as the list matcher sees it (cases.name_matching: across scripts,
+    Hebrew and Arabic by consonant skeleton, words in any order), among the people its indexes
+    retrieve. So search and list matching agree on who a name may be."""
+    by_keys = Q()
     for word in name_key(text).split():
         # Keys are lower-case already: a plain LIKE (not ILIKE's UPPER()) lets the trigram index serve it.
         if connection.vendor == "postgresql" and len(word) >= 4:
-            queryset = queryset.filter(Q(search_names__contains=word) | Q(search_names__trigram_word_similar=word))
+            by_keys &= Q(search_names__contains=word) | Q(search_names__trigram_word_similar=word)
         else:
-            queryset = queryset.filter(search_names__contains=word)
-    return queryset
+            by_keys &= Q(search_names__contains=word)
+    alike = [
+        d.pk
+        for d in detainees_named_like([text], limit=SEARCH_RETRIEVED)
+        if max(name_similarity(text, name) for name in (d.full_name, *(v.name for v in d.name_variants.all())))
+        >= SEARCH_ALIKE
+    ]
+    return queryset.filter(by_keys | Q(pk__in=alike))
 
 
 class DetaineeFilter(django_filters.FilterSet):

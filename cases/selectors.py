@@ -3,10 +3,16 @@
 What a reader may see at all is decided by core.access; these functions take its querysets.
 """
 
-from django.db.models import Count, QuerySet
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db import connection
+from django.db.models import Case, Count, FloatField, Q, QuerySet, Value, When
+from django.db.models.functions import Greatest
 
 from cases.models import ChannelEvent, Detainee, NegotiationChannel, StatusChange
+from cases.names import name_key, name_words
 from core.access import Viewer, column
+
+SMALL_REGISTRY = 5000
 
 
 def channel_events_of(channel: NegotiationChannel) -> QuerySet[ChannelEvent]:
@@ -15,6 +21,36 @@ def channel_events_of(channel: NegotiationChannel) -> QuerySet[ChannelEvent]:
 
 def status_changes_of(detainee: Detainee) -> QuerySet[StatusChange]:
     return detainee.status_changes.select_related("recorded_by", "recorded_by_token")
+
+
+def detainees_named_like(names, date_of_birth: str | None = None, *, limit: int) -> list[Detainee]:
+    """A short list of detainees worth comparing with these names, most alike first: any word of the
+    names close to one of theirs, by Latin key or by consonant skeleton (Hebrew, Arabic), through the
+    trigram indexes; or the same date of birth. Their names and citizenships come prefetched."""
+    related = ("name_variants", "citizenships")
+    if connection.vendor != "postgresql":
+        # The embedded SQLite demo has no trigram index; its registry is small enough to compare whole.
+        return list(Detainee.objects.prefetch_related(*related)[:SMALL_REGISTRY])
+    words = {w for name in names for w in name_key(name).split() if len(w) >= 3}
+    skeletons = {s for name in names for (s, *_) in name_words(name)[1] if len(s) >= 2}
+    wanted, alike = Q(), [Value(0.0)]
+    for word in words:
+        wanted |= Q(search_names__trigram_word_similar=word)
+        alike.append(TrigramWordSimilarity(Value(word), "search_names"))
+    for skeleton in skeletons:
+        wanted |= Q(search_skeletons__trigram_word_similar=skeleton)
+        alike.append(TrigramWordSimilarity(Value(skeleton), "search_skeletons"))
+    if date_of_birth:
+        wanted |= Q(date_of_birth=date_of_birth)
+        alike.append(Case(When(date_of_birth=date_of_birth, then=Value(1.0)), default=Value(0.0)))
+    if len(alike) == 1:
+        return []
+    return list(
+        Detainee.objects.filter(wanted)
+        .annotate(alike=Greatest(*alike, output_field=FloatField()))
+        .order_by("-alike", "case_ref")
+        .prefetch_related(*related)[:limit]
+    )
 
 
 # --- Aggregates -----------------------------------------------------------------------------------

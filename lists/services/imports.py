@@ -6,15 +6,13 @@ import logging
 from datetime import datetime
 from uuid import UUID
 
-from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.db.models import Case, FloatField, Q, Value, When
-from django.db.models.functions import Greatest
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from cases.models import Detainee, NegotiationChannel
-from cases.names import name_key, name_words
+from cases.selectors import detainees_named_like
 from core.errors import Conflict
 from core.models import User
 from core.queue import send_after_commit
@@ -29,7 +27,6 @@ LIST_MATCH = "lists.tasks.list_match"
 BATCH = 50
 CANDIDATES = 5
 RETRIEVED = 40  # detainees rescored per row, found by their name keys' trigrams
-SMALL_REGISTRY = 5000
 
 
 class ListAlreadyImported(Conflict):
@@ -128,35 +125,6 @@ def _entry_person(entry: ListEntry) -> matching.Person:
     )
 
 
-def _retrieve(person: matching.Person) -> list[Detainee]:
-    """A short list of detainees worth rescoring, most alike first: any word of the row's names close
-    to one of theirs, by Latin key (the trigram index search uses) or by consonant skeleton (Hebrew,
-    Arabic), or the same date of birth."""
-    if connection.vendor != "postgresql":
-        # The embedded SQLite demo has no trigram index; its registry is small enough to rescore whole.
-        return list(Detainee.objects.prefetch_related("name_variants", "citizenships")[:SMALL_REGISTRY])
-    words = {w for name in person.names for w in name_key(name).split() if len(w) >= 3}
-    skeletons = {s for name in person.names for (s, *_) in name_words(name)[1] if len(s) >= 2}
-    wanted, alike = Q(), [Value(0.0)]
-    for word in words:
-        wanted |= Q(search_names__trigram_word_similar=word)
-        alike.append(TrigramWordSimilarity(Value(word), "search_names"))
-    for skeleton in skeletons:
-        wanted |= Q(search_skeletons__trigram_word_similar=skeleton)
-        alike.append(TrigramWordSimilarity(Value(skeleton), "search_skeletons"))
-    if person.date_of_birth:
-        wanted |= Q(date_of_birth=person.date_of_birth)
-        alike.append(Case(When(date_of_birth=person.date_of_birth, then=Value(1.0)), default=Value(0.0)))
-    if len(alike) == 1:
-        return []
-    return list(
-        Detainee.objects.filter(wanted)
-        .annotate(alike=Greatest(*alike, output_field=FloatField()))
-        .order_by("-alike", "case_ref")
-        .prefetch_related("name_variants", "citizenships")[:RETRIEVED]
-    )
-
-
 def remembered_pairs(entry: ListEntry) -> list[RememberedPair]:
     """What was decided before about this person as the row names them (any of its names, in any word
     order; a date of birth given on both sides must agree)."""
@@ -178,7 +146,8 @@ def entry_candidates(entry: ListEntry, pairs: list[RememberedPair] = ()) -> list
     latest = {str(p.detainee_id): p for p in pairs}  # oldest first: the latest decision wins
     rejected = {d for d, p in latest.items() if p.decision == RememberedDecision.REJECTED}
     confirmed = {d: p for d, p in latest.items() if p.decision == RememberedDecision.CONFIRMED}
-    found = {str(d.pk): _registry_person(d) for d in _retrieve(person) if str(d.pk) not in rejected}
+    retrieved = detainees_named_like(person.names, person.date_of_birth, limit=RETRIEVED)
+    found = {str(d.pk): _registry_person(d) for d in retrieved if str(d.pk) not in rejected}
     missing = [d for d in confirmed if d not in found]
     for detainee in Detainee.objects.filter(pk__in=missing).prefetch_related("name_variants", "citizenships"):
         found[str(detainee.pk)] = _registry_person(detainee)

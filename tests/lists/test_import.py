@@ -175,3 +175,84 @@ def test_admins_read_lists_in_the_admin_and_cannot_change_them(client, admin_use
     assert detail.status_code == 200 and "Виктор Пелевин" in detail.content.decode()
     assert client.get("/admin/lists/deliveredlist/add/").status_code == 403
     assert client.get("/admin/lists/listentry/").status_code == 200
+
+
+PFIF = """<?xml version="1.0" encoding="UTF-8"?>
+<pfif:pfif xmlns:pfif="http://zesty.ca/pfif/1.4">
+  <pfif:person>
+    <pfif:person_record_id>counterpart.example/p1</pfif:person_record_id>
+    <pfif:entry_date>2023-11-02T10:00:00Z</pfif:entry_date>
+    <pfif:source_name>Counterpart list (fictional)</pfif:source_name>
+    <pfif:full_name>Дмитрий Орловский</pfif:full_name>
+    <pfif:alternate_names>Dmitri Orlovsky
+Dmitriy Orlovskiy</pfif:alternate_names>
+    <pfif:sex>male</pfif:sex>
+    <pfif:date_of_birth>1981-03-14</pfif:date_of_birth>
+    <pfif:home_country>RU</pfif:home_country>
+    <pfif:note>
+      <pfif:note_record_id>counterpart.example/n1</pfif:note_record_id>
+      <pfif:person_record_id>counterpart.example/p1</pfif:person_record_id>
+      <pfif:entry_date>2023-11-02T10:00:00Z</pfif:entry_date>
+      <pfif:author_name>Counterpart</pfif:author_name>
+      <pfif:source_date>2023-11-01T08:00:00Z</pfif:source_date>
+      <pfif:status>believed_alive</pfif:status>
+      <pfif:text>Said to be held.</pfif:text>
+    </pfif:note>
+  </pfif:person>
+  <pfif:person>
+    <pfif:person_record_id>counterpart.example/p2</pfif:person_record_id>
+    <pfif:given_name>Yelena</pfif:given_name>
+    <pfif:family_name>Gromova</pfif:family_name>
+    <pfif:sex>female</pfif:sex>
+    <pfif:date_of_birth>1986</pfif:date_of_birth>
+    <pfif:home_country>XX</pfif:home_country>
+  </pfif:person>
+  <pfif:note>
+    <pfif:note_record_id>counterpart.example/n2</pfif:note_record_id>
+    <pfif:person_record_id>counterpart.example/p2</pfif:person_record_id>
+    <pfif:status>information_sought</pfif:status>
+    <pfif:text>Location unknown.</pfif:text>
+  </pfif:note>
+</pfif:pfif>
+"""
+
+
+def test_a_pfif_document_is_read_as_a_list_with_its_notes(channel, registry):
+    delivered = upload(channel, PFIF.encode(), name="handed-back.xml", direction="from_counterpart")
+    list_match(list_id=delivered.pk)
+    first, second = delivered.entries.order_by("row")
+    assert delivered.file_format == "pfif" and (first.row, second.row) == (1, 2)
+    assert first.full_name == "Дмитрий Орловский" and first.other_names == ["Dmitri Orlovsky", "Dmitriy Orlovskiy"]
+    assert first.sex == "male" and first.date_of_birth == date(1981, 3, 14) and first.citizenships == ["RU"]
+    assert first.extra["person_record_id"] == "counterpart.example/p1"
+    assert first.extra["notes"] == [
+        {
+            "note_record_id": "counterpart.example/n1",
+            "entry_date": "2023-11-02T10:00:00Z",
+            "author_name": "Counterpart",
+            "source_date": "2023-11-01T08:00:00Z",
+            "status": "believed_alive",
+            "text": "Said to be held.",
+        }
+    ]
+    assert first.candidates[0]["detainee"] == str(registry["orlovsky"].pk) and first.label == "likely"
+    # Given and family name make the full name; a year alone is kept, not matched on; a bad country flagged.
+    assert second.full_name == "Yelena Gromova" and second.date_of_birth is None
+    assert second.extra["date_of_birth_partial"] == "1986" and second.extra["notes"][0]["text"] == "Location unknown."
+    assert any("'XX'" in p for p in second.problems)
+    assert second.candidates[0]["detainee"] == str(registry["gromova"].pk)
+
+
+def test_older_pfif_and_files_that_are_not_pfif(channel):
+    old = (
+        '<pfif xmlns="http://zesty.ca/pfif/1.2"><person><first_name>Yael</first_name>'
+        "<last_name>Cohen</last_name></person></pfif>"
+    )
+    delivered = upload(channel, old.encode(), name="old.xml")
+    assert [e.full_name for e in delivered.entries.all()] == ["Yael Cohen"]
+    DeliveredList.objects.all().delete()
+    entities = '<?xml version="1.0"?><!DOCTYPE pfif [<!ENTITY a "aaaa">]><pfif xmlns="http://zesty.ca/pfif/1.4"/>'
+    assert "DOCTYPE" in refused(channel, entities.encode(), "list.xml")
+    assert "not a PFIF document" in refused(channel, b"<people><person/></people>", "list.xml")
+    assert "not well-formed" in refused(channel, b"<pfif xmlns='http://zesty.ca/pfif/1.4'><person>", "list.xml")
+    assert "no person records" in refused(channel, b"<pfif xmlns='http://zesty.ca/pfif/1.4'></pfif>", "list.xml")
