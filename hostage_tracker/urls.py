@@ -17,6 +17,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("cases.urls")),
     path("", include("alerts.urls")),
+    path("", include("lists.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("hostage_tracker.api_urls")),
     re_path(r"^api/", api_not_found),

@@ -18,7 +18,7 @@ from cases.services.channels import (
     channel_member_unlink,
     channel_update,
 )
-from core.access import channel_memberships_visible, channels_visible, viewer_of
+from core.access import channel_memberships_visible, channels_visible, lists_visible, viewer_of
 from core.errors import StaleVersion
 
 
@@ -49,6 +49,7 @@ def _detail(request, channel, event_form=None, member_form=None, status=200):
         if event_form is not None
         else (ChannelEventForm() if request.user.has_perm("cases.add_channelevent") else None),
         "can_edit": request.user.has_perm("cases.change_negotiationchannel"),
+        "lists": lists_visible(viewer_of(request.user)).filter(channel=channel).order_by("-delivered_at"),
     }
     return render(request, "cases/channel_detail.html", context, status=status)
 
