@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from alerts.choices import EventType
@@ -32,6 +33,9 @@ from cases.services.case_refs import case_refs_allocate
 from partners.models import Partner
 
 CHUNK = 5_000
+# Sent when the scenario is loaded, for other apps to add theirs (the lists app uploads its demo
+# lists) without cases depending on them.
+demo_seeded = Signal()
 DEMO_PARTNERS = [
     ("Moscow liaison desk (demo partner)", ["RU"]),
     ("US consular task force (demo partner)", ["US"]),
@@ -200,4 +204,5 @@ def demo_seed(*, detainees: int, seed: int, progress: Callable[[int], None] | No
         if progress:
             progress(min(start + CHUNK, detainees))
     report.facts_recorded = demo_facts_seed()
+    demo_seeded.send(sender=SeedReport, report=report)
     return report

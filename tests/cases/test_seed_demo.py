@@ -131,3 +131,25 @@ def test_a_larger_run_keeps_the_first_people_and_adds_more():
     assert report.detainees_created == 970 and report.detainees_existing == 230
     assert fingerprint()[:230] == core
     assert Detainee.objects.count() == 1200
+
+
+def test_the_demo_lists_the_moscow_eight_in_cyrillic_and_a_list_handed_back(scenario):
+    from cases.names import script_of
+    from lists.models import DeliveredList
+    from lists.selectors import list_compare
+
+    handed_over, handed_back = DeliveredList.objects.order_by("delivered_at")
+    assert (handed_over.direction, handed_back.direction) == ("to_counterpart", "from_counterpart")
+    assert handed_over.status == handed_back.status == "ready"
+    dual = {str(d.id) for d in holders_of_exactly("IL", "RU")}
+    rows = list(handed_over.entries.order_by("row"))
+    assert len(rows) == 8 and all(script_of(e.full_name) == "CYRILLIC" for e in rows)
+    assert {e.candidates[0]["detainee"] for e in rows} == dual  # each row finds the person it names
+    assert all(e.label == "likely" for e in rows)
+    back = list(handed_back.entries.order_by("row"))
+    assert len(back) == 8 and back[-1].label == "none" and back[-1].problems
+    assert any(script_of(e.full_name) == "HEBREW" for e in back)
+    comparison = list_compare(handed_back, handed_over)
+    assert len(comparison.unchanged) == 7 and len(comparison.dropped) == 1 and len(comparison.added) == 1
+    demo_seed(detainees=230, seed=1)
+    assert DeliveredList.objects.count() == 2  # idempotent
