@@ -155,6 +155,8 @@ def _back_to_entry(request, delivered: DeliveredList, entry_id: int):
             "may_create": request.user.has_perm("cases.add_detainee"),
             "errors": [m.message for m in messages.get_messages(request) if m.level_tag == "error"],
             "back": _local(request.headers.get("HX-Current-URL", ""), delivered),
+            "counts": list_counts([delivered])[delivered.pk],
+            "oob": True,  # the counts above the rows change with the row
         }
         return render(request, "lists/_entry.html", context)
     return redirect(f"{_local(request.POST.get('next', ''), delivered)}#entry-{entry_id}")

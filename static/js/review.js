@@ -45,9 +45,10 @@
 
   // The decided row was swapped in: keep it current, or move on after a decision from the keyboard.
   document.addEventListener("htmx:afterSwap", function (event) {
-    if (!event.detail.target || !event.detail.elt) { return; }
+    // Sent on the new element; the counts swapped out of band beside the row send one too.
+    var swapped = event.target;
+    if (!swapped.matches || !swapped.matches("tbody.entry")) { return; }
     var all = rows();
-    var swapped = document.getElementById(event.detail.target.id);
     var index = all.indexOf(swapped);
     if (index < 0) { index = current; }
     var failed = swapped && swapped.querySelector("[role=alert]");
