@@ -28,7 +28,7 @@ _OFFICER_EDITS = ("detainee", "citizenship", "namevariant", "negotiationchannel"
 
 _READ = {f"cases.view_{model}" for model in _DOMAIN_MODELS}
 # Delivered lists are internal: the cell reads them, officers upload them and decide on their rows.
-_LISTS_READ = {"lists.view_deliveredlist", "lists.view_listentry"}
+_LISTS_READ = {"lists.view_deliveredlist", "lists.view_listentry", "lists.view_rememberedpair"}
 _LISTS_WRITE = {"lists.add_deliveredlist", "lists.change_listentry"}
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {

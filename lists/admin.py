@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from core.admin import ReadOnlyAdminMixin
-from lists.models import DeliveredList, ListEntry
+from lists.models import DeliveredList, ListEntry, RememberedPair
 
 
 class EntryInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -30,3 +30,13 @@ class ListEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["full_name"]
     list_select_related = ["delivered_list", "delivered_list__channel"]
     show_full_result_count = False
+
+
+@admin.register(RememberedPair)
+class RememberedPairAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """What officers decided about a name and a detainee, carried over to later lists (undone from a list's row)."""
+
+    list_display = ["name", "date_of_birth", "detainee", "decision", "decided_by", "decided_at"]
+    list_filter = ["decision"]
+    search_fields = ["name", "detainee__case_ref"]
+    list_select_related = ["detainee", "decided_by"]
