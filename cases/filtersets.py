@@ -14,7 +14,6 @@ from datetime import UTC, timedelta
 import django_filters
 import django_filters.fields
 from django import forms
-from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.http import QueryDict
 from django.utils import timezone
@@ -91,21 +90,18 @@ SEARCH_RETRIEVED = 100
 
 
 def name_search(queryset, text: str):
-    """Every word of the query matches a word of one of the person's names by its Latin key, exactly
-    or, on PostgreSQL, by trigram similarity (spelling variants beyond the folds in cases.names); or
-    the name as a whole is alike as the list matcher sees it (cases.name_matching: across scripts,
-    Hebrew and Arabic by consonant skeleton, words in any order), among the people its indexes
-    retrieve. So search and list matching agree on who a name may be."""
+    """Every word of the query is in one of the person's names, by its Latin key (transliterated,
+    accents and case gone, common romanisation differences folded: cases.names); or the name as a
+    whole is alike as the list matcher sees it (cases.name_matching: spelling variants, any script,
+    Hebrew and Arabic by consonant skeleton, words in any order) among the people the trigram
+    indexes retrieve for it. So search and list matching agree on who a name may be."""
     by_keys = Q()
     for word in name_key(text).split():
         # Keys are lower-case already: a plain LIKE (not ILIKE's UPPER()) lets the trigram index serve it.
-        if connection.vendor == "postgresql" and len(word) >= 4:
-            by_keys &= Q(search_names__contains=word) | Q(search_names__trigram_word_similar=word)
-        else:
-            by_keys &= Q(search_names__contains=word)
+        by_keys &= Q(search_names__contains=word)
     alike = [
         d.pk
-        for d in detainees_named_like([text], limit=SEARCH_RETRIEVED)
+        for d in detainees_named_like([text], limit=SEARCH_RETRIEVED, related=("name_variants",))
         if max(name_similarity(text, name) for name in (d.full_name, *(v.name for v in d.name_variants.all())))
         >= SEARCH_ALIKE
     ]

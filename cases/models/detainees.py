@@ -157,6 +157,8 @@ class Detainee(models.Model):
             models.Index(fields=["created_at"], name="detainee_created_at_idx"),
             models.Index(fields=["citizenship_count", "status"], name="detainee_dual_idx"),
             models.Index(fields=["proof_of_life_clock"], name="detainee_pol_clock_idx"),
+            # A list's row with a date of birth looks for it beside the names (cases.selectors).
+            models.Index(fields=["date_of_birth"], name="detainee_dob_idx"),
             models.Index(fields=["case_ref"], name="detainee_in_conflict_idx", condition=models.Q(in_conflict=True)),
             models.Index(fields=["case_ref"], name="detainee_withholding_idx", condition=models.Q(withholding=True)),
             models.Index(
