@@ -43,8 +43,15 @@
     event.preventDefault();
   });
 
+  // A request that failed swaps nothing: the next swap (a mouse click, say) must not move on.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.failed) { advance = false; }
+  });
+
   // The decided row was swapped in: keep it current, or move on after a decision from the keyboard.
-  document.addEventListener("htmx:afterSwap", function (event) {
+  // After the settle, not the swap: htmx settles the new row's class attribute back to what the
+  // server sent, which would take the highlight off again.
+  document.addEventListener("htmx:afterSettle", function (event) {
     // Sent on the new element; the counts swapped out of band beside the row send one too.
     var swapped = event.target;
     if (!swapped.matches || !swapped.matches("tbody.entry")) { return; }

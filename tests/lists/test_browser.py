@@ -305,6 +305,8 @@ def test_an_officer_reviews_a_list_from_the_keyboard(live_server, officer, analy
         expect(entry_row(page, first).locator("button[data-key=y]")).to_have_text(f"Confirm {orlovsky.case_ref}")
         expect(page.locator("#counts")).to_contain_text("0 confirmed · 1 rejected · 1 not sure", timeout=WAIT)
         expect(entry_row(page, first)).to_have_attribute("aria-current", "true", timeout=WAIT)  # the row clicked
+        # Highlighted too (htmx's settle once put the row's class back and took the highlight off).
+        expect(entry_row(page, first)).to_have_class(re.compile(r"\bcurrent\b"), timeout=WAIT)
         expect(page.locator("tbody.entry[aria-current=true]")).to_have_count(1)
         screenshot(page, "lists-review-6-undone")
 
