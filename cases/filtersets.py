@@ -86,7 +86,7 @@ def _holds(code_or_codes) -> Exists:
 
 
 SEARCH_ALIKE = 0.75  # how alike (cases.name_matching) a name must be to be found by another spelling
-SEARCH_RETRIEVED = 100
+SEARCH_RETRIEVED = 50
 
 
 def name_search(queryset, text: str):
