@@ -12,7 +12,9 @@ from lists.services.imports import list_upload
 
 
 class Command(BaseCommand):
-    help = "Import a list of names delivered through a channel (CSV or XLSX); matching runs in the background."
+    help = (
+        "Import a list of names delivered through a channel (CSV, XLSX or PFIF XML); matching runs in the background."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--channel", required=True, help="the channel's id")
