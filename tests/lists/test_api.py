@@ -10,8 +10,6 @@ from django.test import Client
 
 from cases.choices import ChannelRole, ClaimState
 from cases.models import ChannelMembership, Claim, Detainee
-from cases.services.channels import channel_create
-from cases.services.detainees import NameVariantInput, detainee_create
 from lists.models import DeliveredList, RememberedPair
 from lists.services.imports import list_match
 from partners.services.partners import partner_ensure
@@ -26,36 +24,6 @@ MOSCOW = (
     "Елена Громова;;1986-07-02;RU,IL;f\n"
     "Виктор Пелевин;;1962-11-22;RU;m\n"
 ).encode()
-
-
-@pytest.fixture
-def registry():
-    people = {
-        "orlovsky": detainee_create(
-            full_name="Dmitri Orlovsky",
-            actor=None,
-            sex="male",
-            date_of_birth=date(1981, 3, 14),
-            citizenships=["IL", "RU"],
-            name_variants=[NameVariantInput("Дмитрий Орловский", "Cyrl")],
-        ),
-        "gromova": detainee_create(
-            full_name="Yelena Gromova",
-            actor=None,
-            sex="female",
-            date_of_birth=date(1986, 7, 2),
-            citizenships=["IL", "RU"],
-        ),
-        "cohen": detainee_create(full_name="Yael Cohen", actor=None, sex="female", citizenships=["IL"]),
-    }
-    for n in range(12):
-        detainee_create(full_name=f"Noa Peretz {n}", actor=None, citizenships=["IL"])
-    return people
-
-
-@pytest.fixture
-def channel():
-    return channel_create(actor=None, name="Moscow talks", mediator="Russia", counterpart="Hamas")
 
 
 @pytest.fixture

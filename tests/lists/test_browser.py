@@ -4,15 +4,12 @@ reviews a list from the keyboard (j / k / y / n / u), undoes a decision, while a
 
 import re
 import time
-from datetime import date
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from cases.models import ChannelMembership
-from cases.services.channels import channel_create
-from cases.services.detainees import NameVariantInput, detainee_create
 from lists.models import DeliveredList, ListEntry
 from lists.selectors import list_counts
 from lists.services.imports import list_match, list_upload
@@ -29,44 +26,6 @@ WAIT = 30_000
 @pytest.fixture(autouse=True)
 def sync_orm_beside_playwright(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def channel():
-    return channel_create(actor=None, name="Moscow talks", mediator="Russia", counterpart="Hamas")
-
-
-@pytest.fixture
-def registry():
-    people = {
-        "orlovsky": detainee_create(
-            full_name="Dmitri Orlovsky",
-            actor=None,
-            sex="male",
-            date_of_birth=date(1981, 3, 14),
-            citizenships=["IL", "RU"],
-            name_variants=[NameVariantInput("Дмитрий Орловский", "Cyrl")],
-        ),
-        "gromova": detainee_create(
-            full_name="Yelena Gromova",
-            actor=None,
-            sex="female",
-            date_of_birth=date(1986, 7, 2),
-            citizenships=["IL", "RU"],
-            name_variants=[NameVariantInput("Елена Громова", "Cyrl")],
-        ),
-        "gromov": detainee_create(full_name="Ilya Gromov", actor=None, sex="male", citizenships=["IL", "RU"]),
-        "cohen": detainee_create(
-            full_name="Yael Cohen",
-            actor=None,
-            sex="female",
-            citizenships=["IL"],
-            name_variants=[NameVariantInput("יעל כהן", "Hebr")],
-        ),
-    }
-    for n in range(20):  # others the retrieval must pass over
-        detainee_create(full_name=f"Noa Peretz {n}", actor=None, citizenships=["IL"])
-    return people
 
 
 def entry_row(page, entry):

@@ -9,45 +9,12 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
-from cases.services.channels import channel_create
-from cases.services.detainees import NameVariantInput, detainee_create
 from lists.models import DeliveredList, ListEntry
 from lists.parsing import MAX_ROWS
 from lists.services.imports import ListAlreadyImported, list_match, list_upload
 from tests.stack import wait_until
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def registry():
-    people = {
-        "orlovsky": detainee_create(
-            full_name="Dmitri Orlovsky",
-            actor=None,
-            sex="male",
-            date_of_birth=date(1981, 3, 14),
-            citizenships=["IL", "RU"],
-            name_variants=[NameVariantInput("Дмитрий Орловский", "Cyrl")],
-        ),
-        "gromova": detainee_create(
-            full_name="Yelena Gromova",
-            actor=None,
-            sex="female",
-            date_of_birth=date(1986, 7, 2),
-            citizenships=["IL", "RU"],
-        ),
-        "gromov": detainee_create(full_name="Ilya Gromov", actor=None, sex="male", citizenships=["IL", "RU"]),
-        "cohen": detainee_create(full_name="Yael Cohen", actor=None, sex="female", citizenships=["IL"]),
-    }
-    for n in range(30):  # others the retrieval must pass over
-        detainee_create(full_name=f"Noa Peretz {n}", actor=None, citizenships=["IL"])
-    return people
-
-
-@pytest.fixture
-def channel():
-    return channel_create(actor=None, name="Moscow talks", mediator="Russia", counterpart="Hamas")
 
 
 def upload(channel, content: bytes, name: str = "list.csv", **fields):

@@ -8,7 +8,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import ChannelMembership, Detainee
-from cases.services.channels import channel_create
 from cases.services.detainees import NameVariantInput, detainee_create
 from lists.models import DeliveredList
 from lists.services.imports import list_match, list_upload
@@ -17,11 +16,6 @@ from tests.factories import PASSWORD
 pytestmark = pytest.mark.django_db
 
 CSV = "full_name;date_of_birth;citizenships\nДмитрий Орловский;1981-03-14;RU\nYelena Gromova;;IL\nViktor Pelevin;;RU\n"
-
-
-@pytest.fixture
-def channel():
-    return channel_create(actor=None, name="Moscow talks", mediator="Russia", counterpart="Hamas")
 
 
 @pytest.fixture
