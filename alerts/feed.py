@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
-from alerts.selectors import feed_horizon, feed_settled_position
+from alerts.selectors import data_version, feed_horizon, feed_settled_position
 from core.access import Viewer, event_render, event_types_to_render, events_visible
 
 DEFAULT_LIMIT = 100
@@ -48,15 +48,31 @@ def _parse_limit(raw: str | None) -> int:
     return int(raw)
 
 
-def feed_read(*, viewer: Viewer, after: str | None, limit: str | None) -> str:
-    """One page of the feed, as the JSON text of {"results", "next_cursor", "has_more"}.
+_UNREAD = object()
+
+
+def feed_state(horizon: int | None) -> str:
+    """What, beside the query and the reader, decides a page of the feed read at this horizon: the
+    newest event below it. Events below the horizon are final, and one that becomes final later
+    lies above every one before it, so the same state always gives the same page. The feed's ETag
+    is made of it (the data version follows the cluster's horizon, which another database's
+    transaction holds back: the feed's page moved on under one ETag)."""
+    if horizon is None:  # SQLite: every committed event is final
+        return data_version()
+    return str(feed_settled_position(horizon))
+
+
+def feed_read(*, viewer: Viewer, after: str | None, limit: str | None, horizon=_UNREAD) -> str:
+    """One page of the feed, as the JSON text of {"results", "next_cursor", "has_more"}, read at
+    `horizon` (alerts.selectors.feed_horizon; read now unless given: the ETag's, for the same page).
 
     Rendered here rather than by a serializer: each event's `data` is spliced in as PostgreSQL
     stored it, without being parsed and encoded again (a catch-up reads a million events).
     """
     position = _parse_cursor(after)
     size = _parse_limit(limit)
-    horizon = feed_horizon()
+    if horizon is _UNREAD:
+        horizon = feed_horizon()
     events = events_visible(viewer).filter(txid__gte=position[0]).exclude(txid=position[0], seq__lte=position[1])
     if horizon is not None:
         events = events.filter(txid__lt=horizon)

@@ -27,11 +27,11 @@ def acting_token(request):
     return token if isinstance(token, ApiToken) else None
 
 
-def collection_etag(request, viewer: Viewer, *, scoped: bool = True) -> str:
-    """A list's ETag: its query, the reader, and the version of what the reader may see (`scoped`), or
-    of everything: the change feed's body moves its cursor past events the reader does not get."""
+def collection_etag(request, viewer: Viewer) -> str:
+    """A list's ETag: its query, the reader, and the version of what the reader may see. (The change
+    feed's is its own: alerts.feed.feed_state.)"""
     query = sorted((key, value) for key in request.query_params for value in request.query_params.getlist(key))
-    version = data_version(data_version_scope(viewer) if scoped else None)
+    version = data_version(data_version_scope(viewer))
     return etags.make_etag(request.path, query, viewer.cache_key, version)
 
 

@@ -5,9 +5,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 
 from alerts.api.serializers import ChangeFeedSerializer
-from alerts.feed import FeedError, feed_read
+from alerts.feed import FeedError, feed_read, feed_state
+from alerts.selectors import feed_horizon
 from cases.api.schema import CONDITIONAL_GET, LIST_PROBLEMS
-from core.api import ApiView, collection_etag, viewer_of
+from core import etags
+from core.api import ApiView, viewer_of
 from core.problems import BadQuery
 
 
@@ -27,14 +29,17 @@ class ChangeFeedView(ApiView):
     )
     def get(self, request):
         viewer = viewer_of(request)
+        # One horizon for the ETag and the page: a strong ETag names exactly one body.
+        horizon = feed_horizon()
+        query = sorted((k, v) for k in request.query_params for v in request.query_params.getlist(k))
+        etag = etags.make_etag(request.path, query, viewer.cache_key, "feed", feed_state(horizon))
+        after, limit = request.query_params.get("after"), request.query_params.get("limit")
         try:
             return self.conditional(
                 request,
-                collection_etag(request, viewer, scoped=False),
+                etag,
                 lambda: HttpResponse(
-                    feed_read(
-                        viewer=viewer, after=request.query_params.get("after"), limit=request.query_params.get("limit")
-                    ),
+                    feed_read(viewer=viewer, after=after, limit=limit, horizon=horizon),
                     content_type="application/json",
                 ),
             )

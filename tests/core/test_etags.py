@@ -518,3 +518,47 @@ def test_a_partners_poll_sees_a_committed_write_while_another_transaction_is_ope
     finally:
         other.rollback()
         other.close()
+
+
+def _connect(dbname: str | None = None):
+    settings = connection.settings_dict
+    params = {
+        "dbname": dbname or settings["NAME"],
+        "user": settings["USER"] or None,
+        "password": settings["PASSWORD"] or None,
+        "host": settings["HOST"] or None,
+        "port": settings["PORT"] or None,
+    }
+    return psycopg.connect(**{k: v for k, v in params.items() if v is not None})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_feed_never_answers_two_bodies_under_one_etag(client, officer, officer_token):
+    """A partner syncing the feed saw one strong ETag for `after=X` while `next_cursor` moved on. The
+    feed's horizon is this database's oldest open transaction; the ETag followed the cluster's, which a
+    transaction in another database holds back. When a transaction here ends, the feed returns more
+    (and its cursor moves) while the cluster's horizon, and so the ETag, stays."""
+    make_world(officer)
+    first = json.loads(get(client, "/api/v1/changes/?limit=1000", officer_token).content)
+    path = f"/api/v1/changes/?after={first['next_cursor']}&limit=1000"
+    elsewhere, here = _connect("postgres"), _connect()
+    try:
+        elsewhere.execute("SELECT pg_current_xact_id()")  # another database's transaction: the cluster horizon
+        here.execute("SELECT pg_current_xact_id()")  # this database's: the feed's horizon
+        detainee_create(full_name="Committed Meanwhile", actor=officer, citizenships=["RU"])
+        before = get(client, path, officer_token)
+        tag, body = etag_of(before), json.loads(before.content)
+        assert body["results"] == []  # not final yet: a transaction below it is still open here
+        here.rollback()
+        after = get(client, path, officer_token, **{"If-None-Match": tag})
+        assert after.status_code == 200, "the body changed, but the old strong ETag still matched (304)"
+        moved = json.loads(after.content)
+        assert [e["type"] for e in moved["results"]] == ["detainee.created"]
+        assert moved["next_cursor"] != body["next_cursor"] and after["ETag"] != tag
+        again = get(client, path, officer_token, **{"If-None-Match": after["ETag"]})
+        assert_not_modified(again, after["ETag"])  # nothing more: the same body, the same tag
+    finally:
+        here.rollback()
+        elsewhere.rollback()
+        here.close()
+        elsewhere.close()
