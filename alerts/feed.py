@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
+from alerts.models import Event
 from alerts.selectors import data_version, feed_horizon, feed_settled_position
 from core.access import Viewer, event_render, event_types_to_render, events_visible
 
@@ -31,12 +32,26 @@ class FeedError(Exception):
     message: str
 
 
+NOW = "now"
+
+
+def _head(horizon: int | None) -> tuple[int, int]:
+    """The position after every event there is now (`after=now`): a client lists what it needs, then
+    tails the feed from here without replaying history. Every event still to come sorts after it."""
+    if horizon is None:
+        latest = Event.objects.order_by("-txid", "-seq").values_list("txid", "seq").first()
+        return latest or (-1, -1)
+    return (feed_settled_position(horizon), _MAX_SEQ)
+
+
 def _parse_cursor(raw: str | None) -> tuple[int, int]:
     if raw is None or raw == "":
         return (-1, -1)
     match = _CURSOR.fullmatch(raw)
     if match is None:
-        raise FeedError("after", "Not a cursor from this feed: pass back `next_cursor` as it was given.")
+        raise FeedError(
+            "after", "Not a cursor from this feed: pass back `next_cursor` as it was given (or `now`, to start now)."
+        )
     return int(match[1]), int(match[2])
 
 
@@ -69,10 +84,10 @@ def feed_read(*, viewer: Viewer, after: str | None, limit: str | None, horizon=_
     Rendered here rather than by a serializer: each event's `data` is spliced in as PostgreSQL
     stored it, without being parsed and encoded again (a catch-up reads a million events).
     """
-    position = _parse_cursor(after)
     size = _parse_limit(limit)
     if horizon is _UNREAD:
         horizon = feed_horizon()
+    position = _head(horizon) if after == NOW else _parse_cursor(after)
     events = events_visible(viewer).filter(txid__gte=position[0]).exclude(txid=position[0], seq__lte=position[1])
     if horizon is not None:
         events = events.filter(txid__lt=horizon)

@@ -19,7 +19,12 @@ class ChangeFeedView(ApiView):
     @extend_schema(
         operation_id="changes_list",
         parameters=[
-            OpenApiParameter("after", OpenApiTypes.STR, description="The `next_cursor` of the previous response."),
+            OpenApiParameter(
+                "after",
+                OpenApiTypes.STR,
+                description="The `next_cursor` of the previous response; `now` for the head of the feed (no "
+                "events, and a `next_cursor` after every event there is: list what you need, then tail from it).",
+            ),
             OpenApiParameter("limit", OpenApiTypes.INT, description="1–1000 events (default 100)."),
             *CONDITIONAL_GET,
         ],

@@ -345,3 +345,14 @@ def test_an_edit_of_the_internal_notes_alone_is_not_in_the_feed_of_those_who_may
     assert updates(officer_token) == [["notes"], ["abduction_place", "notes"]]
     assert updates(analyst_token) == [["abduction_place"]]
     assert updates(partner_token) == [["abduction_place"]]
+
+
+def test_after_now_starts_at_the_head_of_the_feed(client, officer, officer_token):
+    """A partner lists what it needs, then tails the feed from now without replaying history."""
+    for i in range(3):
+        detainee_create(full_name=f"Person {i}", actor=officer, abducted_at=ABDUCTED)
+    head = page(client, officer_token, after="now")
+    assert head["results"] == [] and head["has_more"] is False
+    late = detainee_create(full_name="Late Person", actor=officer, abducted_at=ABDUCTED)
+    newer, _ = drain_until(client, officer_token, want=1, after=head["next_cursor"], limit=10)
+    assert [(e["type"], e["object"]["id"]) for e in newer] == [("detainee.created", str(late.pk))]
