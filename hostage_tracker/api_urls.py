@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("cases.api.urls")),
     path("", include("alerts.api.urls")),
     path("", include("lists.api.urls")),
+    path("", include("interchange.api.urls")),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

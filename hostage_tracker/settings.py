@@ -45,12 +45,13 @@ INSTALLED_APPS = [
     "simple_history",
     # The project's own apps: core (access policy, users, the plumbing every app shares), the cases
     # themselves, the partners who read them, the alerts that tell people what changed, and the lists
-    # delivered through a channel, matched against the registry.
+    # delivered through a channel, matched against the registry; interchange formats (PFIF).
     "core",
     "partners",
     "cases",
     "alerts",
     "lists",
+    "interchange",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +201,10 @@ WEBHOOK_RETRY_SCHEDULE = env_float_list(
 )
 if DELIVERY_LEASE_SECONDS <= WEBHOOK_TIMEOUT:
     raise ImproperlyConfigured("DELIVERY_LEASE_SECONDS must be longer than WEBHOOK_TIMEOUT")
+
+# --- Interchange: who we are in the records other systems read (PFIF record ids and authors).
+PFIF_DOMAIN = env_str("PFIF_DOMAIN", "hostage-tracker.local")
+ORGANISATION_NAME = env_str("ORGANISATION_NAME", "Hostage Case Tracker")
 
 # --- Cache (throttling); Redis when there is one. Redis down fails open (see core.throttling).
 CACHES = {

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("alerts.urls")),
     path("", include("lists.urls")),
+    path("", include("interchange.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("hostage_tracker.api_urls")),
     re_path(r"^api/", api_not_found),

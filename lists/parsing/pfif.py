@@ -10,9 +10,9 @@ with the row, as are its record id and source.
 import re
 import xml.etree.ElementTree as ET
 
+from interchange.pfif import NAMESPACES
 from lists.parsing.rows import MAX_ROWS, FileRefused, ParsedRow
 
-NAMESPACES = {f"http://zesty.ca/pfif/{version}": version for version in ("1.1", "1.2", "1.3", "1.4")}
 _NOTE_FIELDS = ("note_record_id", "entry_date", "author_name", "source_date", "status", "text")
 _KEPT_FIELDS = ("person_record_id", "source_name", "source_date", "source_url", "description")
 

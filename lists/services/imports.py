@@ -6,6 +6,7 @@ import logging
 from datetime import datetime
 from uuid import UUID
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -137,28 +138,43 @@ def remembered_pairs(entry: ListEntry) -> list[RememberedPair]:
     return list(pairs.order_by("decided_at"))
 
 
+def _ours(entry: ListEntry) -> str | None:
+    """The case a row names by our own PFIF record id (`<PFIF_DOMAIN>/<case ref>`): a record of ours
+    coming back, from our export or a partner's system that kept the id, as PFIF means ids to be kept."""
+    record_id = str(entry.extra.get("person_record_id", ""))
+    prefix = f"{settings.PFIF_DOMAIN}/"
+    if not record_id.startswith(prefix):
+        return None
+    found = Detainee.objects.filter(case_ref=record_id.removeprefix(prefix)).values_list("pk", flat=True).first()
+    return str(found) if found else None
+
+
 def entry_candidates(entry: ListEntry, pairs: list[RememberedPair] = ()) -> list[dict]:
     """The entry's best candidates, best first: [{"detainee", "score", "label", "reasons"}]. A detainee
-    rejected for this person before is not proposed; one confirmed before always is."""
+    rejected for this person before is not proposed; one confirmed before always is; one the row
+    names by our PFIF record id comes first (its namesakes are other people)."""
     person = _entry_person(entry)
     if not person.names:
         return []
     latest = {str(p.detainee_id): p for p in pairs}  # oldest first: the latest decision wins
     rejected = {d for d, p in latest.items() if p.decision == RememberedDecision.REJECTED}
     confirmed = {d: p for d, p in latest.items() if p.decision == RememberedDecision.CONFIRMED}
+    ours = _ours(entry)
     retrieved = detainees_named_like(person.names, person.date_of_birth, limit=RETRIEVED)
     found = {str(d.pk): _registry_person(d) for d in retrieved if str(d.pk) not in rejected}
-    missing = [d for d in confirmed if d not in found]
+    missing = [d for d in (*confirmed, *([ours] if ours else [])) if d not in found]
     for detainee in Detainee.objects.filter(pk__in=missing).prefetch_related("name_variants", "citizenships"):
         found[str(detainee.pk)] = _registry_person(detainee)
-    ranked = matching.best_candidates(person, found, limit=len(found))
+    ranked = sorted(matching.best_candidates(person, found, limit=len(found)), key=lambda km: km[0] != ours)
     candidates = []
     for key, m in ranked:
+        if key == ours:
+            m.reasons.append(f"our PFIF record id ({entry.extra['person_record_id']})")
         if key in confirmed:
             pair = confirmed[key]
             source = pair.entry.delivered_list.file_name if pair.entry else "an earlier list"
             m.reasons.append(f"confirmed before ({source})")
-        elif not m.label or len(candidates) >= CANDIDATES:
+        elif key != ours and (not m.label or len(candidates) >= CANDIDATES):
             continue
         candidates.append(
             {"detainee": key, "score": m.score, "label": m.label or MatchLabel.NONE, "reasons": m.reasons}

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from interchange.api import views
+
+urlpatterns = [path("pfif/", views.PfifView.as_view(), name="pfif")]
