@@ -49,7 +49,8 @@ def detainees_named_like(
     for skeleton in skeletons:
         wanted |= Q(search_skeletons__trigram_word_similar=skeleton)
         alike.append(TrigramWordSimilarity(Value(skeleton), "search_skeletons"))
-    score = Greatest(*alike, output_field=FloatField())
+    # A name too short to look up (one or two letters) leaves nothing to be alike by but the date.
+    score = Greatest(*alike, output_field=FloatField()) if len(alike) > 1 else Value(0.0)
     if date_of_birth:
         # Among namesakes, the one born that day first (a registry holds many people of one name).
         wanted |= Q(date_of_birth=date_of_birth)

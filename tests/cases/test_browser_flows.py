@@ -371,7 +371,7 @@ def test_sign_out_and_every_page_redirects_anonymous_users_to_login(live_server,
         # Every link in the navigation loads without a request leaving 127.0.0.1 (the API docs too).
         nav = page.get_by_role("navigation", name="Main")
         names = [" ".join(t.split()) for t in nav.get_by_role("link").all_inner_texts()]
-        assert names[:6] == ["Dashboard", "Detainees", "Channels", "Notifications", "Alerts", "API"], names
+        assert names[:7] == ["Dashboard", "Detainees", "Channels", "Lists", "Notifications", "Alerts", "API"], names
         for name in names:
             page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True).click()
             page.wait_for_load_state("networkidle")
@@ -400,6 +400,9 @@ def test_sign_out_and_every_page_redirects_anonymous_users_to_login(live_server,
             f"/channels/{channel.pk}/edit/",
             "/notifications/",
             "/subscriptions/",
+            "/lists/",
+            "/lists/new/",
+            "/detainees/export.pfif.xml",
         ]
         for number, path in enumerate(paths):
             visit(page, f"{base}{path}", f"flows-6-anonymous-{number:02d}")

@@ -136,3 +136,14 @@ def test_search_finds_each_person_by_every_form_a_list_uses(stored_registry):
             missed.append(form)
     assert len(missed) / len(forms) <= 0.05, missed
     assert not [form for form in missed if script_of(form) == "CYRILLIC"], missed
+
+
+def test_a_name_too_short_to_look_up_finds_nobody_by_likeness_and_fails_nothing(stored_registry, client, analyst):
+    """Schemathesis found `q=J\\x8a…` answered 500: one letter left nothing to compare by."""
+    from cases.selectors import detainees_named_like
+
+    assert detainees_named_like(["J\x8a|"], limit=10) == []
+    assert detainees_named_like(["J"], "1981-03-14", limit=10)[0].full_name == "Dmitri Orlovsky"
+    client.force_login(analyst)
+    response = client.get("/api/v1/detainees/?q=J%C2%8A%F1%95%BA%8D%7C")
+    assert response.status_code == 200, response.content
