@@ -13,6 +13,10 @@ class EventType(models.TextChoices):
     CHANNEL_UPDATED = "channel.updated", _("Channel updated")
     DETAINEE_PROOF_OF_LIFE_RECORDED = "detainee.proof_of_life_recorded", _("Proof of life recorded")
     DETAINEE_PROOF_OF_LIFE_OVERDUE = "detainee.proof_of_life_overdue", _("No proof of life for too long")
+    # For partners only: a case coming into a partner's scope (with what it may now see), or leaving
+    # it (its id alone: forget it).
+    DETAINEE_ENTERED_SCOPE = "detainee.entered_scope", _("Detainee entered the partner's scope")
+    DETAINEE_LEFT_SCOPE = "detainee.left_scope", _("Detainee left the partner's scope")
     # Internal: never to partners (core.access).
     DETAINEE_STATUS_CHANGE_PROPOSED = "detainee.status_change_proposed", _("Status change awaits confirmation")
     DETAINEE_STATUS_CHANGE_REJECTED = "detainee.status_change_rejected", _("Proposed status change rejected")
@@ -20,6 +24,8 @@ class EventType(models.TextChoices):
     DETAINEE_CLAIM_RECORDED = "detainee.claim_recorded", _("Claim recorded")
     DETAINEE_CLAIMS_RULED = "detainee.claims_ruled", _("Claims ruled on")
 
+
+SCOPE_EVENT_TYPES = frozenset({EventType.DETAINEE_ENTERED_SCOPE, EventType.DETAINEE_LEFT_SCOPE})
 
 # Event types about what only the cell may know: proposals, claims, family notifications.
 INTERNAL_EVENT_TYPES = frozenset(
@@ -42,6 +48,8 @@ class EventAudience(models.TextChoices):
     # A withheld change released once the family was told: new to partners and to email, while the
     # cell saw it (and was notified in the app) when it was recorded.
     DISCLOSURE = "disclosure", _("Partners and email, on release")
+    # A case entering or leaving partners' scope: news to them alone (the cell sees every case).
+    PARTNERS = "partners", _("Partners only")
 
 
 class SubscriptionKind(models.TextChoices):

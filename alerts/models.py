@@ -67,6 +67,11 @@ class Event(models.Model):
         NegotiationChannel, on_delete=models.PROTECT, null=True, blank=True, related_name="events_emitted"
     )
     data = models.JSONField(_("data"), default=dict)
+    # The nationalities that put the subject in a partner's scope when the event happened, and just
+    # before (they differ when the change moved citizenships), as {"RU": [], ...}: core.access judges
+    # a partner's right to an event by these, never by today's citizenships.
+    scope = models.JSONField(_("scope"), default=dict)
+    scope_before = models.JSONField(_("scope before"), default=dict)
     audience = models.CharField(
         _("audience"), max_length=10, choices=EventAudience.choices, default=EventAudience.EVERYONE
     )

@@ -206,7 +206,8 @@ FROM (
 
 _INSERT_EVENTS_SQL = """
 INSERT INTO alerts_event
-    (id, type, occurred_at, object_type, object_id, detainee_id, channel_id, data, dispatched_at, audience)
+    (id, type, occurred_at, object_type, object_id, detainee_id, channel_id, data, dispatched_at, audience,
+     scope, scope_before)
 SELECT
     gen_random_uuid(), p.type, p.at, 'detainee', p.detainee_id, p.detainee_id, sc.channel_id,
     CASE WHEN sc.id IS NULL THEN
@@ -227,7 +228,9 @@ SELECT
                 'is_correction', sc.is_correction, 'correction_reason', sc.correction_reason))
     END,
     now(),
-    'everyone'
+    'everyone',
+    coalesce(c.scope, '{}'::jsonb),
+    coalesce(c.scope, '{}'::jsonb)
 FROM bench_pending_event p
 JOIN cases_detainee d ON d.id = p.detainee_id
 LEFT JOIN cases_statuschange sc ON sc.id = p.change_id
@@ -251,8 +254,8 @@ def _top_up_events(target: int) -> int:
         cursor.execute(_PENDING_EVENTS_SQL)
         cursor.execute("CREATE UNIQUE INDEX ON bench_pending_event (n)")
         cursor.execute(
-            "CREATE TEMP TABLE bench_citizenships AS SELECT detainee_id, jsonb_agg(country ORDER BY country) AS codes "
-            "FROM cases_citizenship GROUP BY detainee_id"
+            "CREATE TEMP TABLE bench_citizenships AS SELECT detainee_id, jsonb_agg(country ORDER BY country) AS codes, "
+            "jsonb_object_agg(country, '[]'::jsonb) AS scope FROM cases_citizenship GROUP BY detainee_id"
         )
         cursor.execute("CREATE UNIQUE INDEX ON bench_citizenships (detainee_id)")
         cursor.execute("ANALYZE bench_pending_event")

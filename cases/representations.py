@@ -190,6 +190,21 @@ def detainee_summary(detainee: Detainee, *, internal: bool = False) -> dict[str,
     }
 
 
+def detainee_snapshot(detainee: Detainee) -> dict[str, Any]:
+    """What a partner may see of a case that comes into its scope (`detainee.entered_scope`): the
+    summary, and the identity it may read in the API; never notes or the cell's own markings."""
+    return {
+        "detainee": detainee_summary(detainee),
+        "sex": detainee.sex,
+        "date_of_birth": _day(detainee.date_of_birth),
+        "abducted_at": _time(detainee.abducted_at),
+        "abduction_place": detainee.abduction_place,
+        "name_variants": [
+            {"name": v.name, "script": v.script} for v in detainee.name_variants.order_by("script", "name")
+        ],
+    }
+
+
 def channel_summary(channel: NegotiationChannel) -> dict[str, Any]:
     return {
         "name": channel.name,

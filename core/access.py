@@ -27,7 +27,7 @@ from typing import Any
 
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When
 
-from alerts.choices import EventAudience, EventType, SubscriptionKind
+from alerts.choices import SCOPE_EVENT_TYPES, EventAudience, EventType, SubscriptionKind
 from alerts.models import Event, Subscription
 from cases.models import (
     CaptivityGroup,
@@ -237,18 +237,37 @@ def status_changes_visible(viewer: Viewer) -> QuerySet[StatusChange]:
     return queryset
 
 
+def _scope_rule(codes: list[str]) -> Q:
+    """The events a partner with these nationalities may learn, judged by the scope their subject had
+    when they happened (Event.scope, and Event.scope_before): a change while the case was in its
+    scope, before and after; the case coming into its scope; the case leaving it. Never what happened
+    before the case was its to know, whatever the case's citizenships are today."""
+    now, before = Q(scope__has_any_keys=codes), Q(scope_before__has_any_keys=codes)
+    return (
+        (~Q(type__in=SCOPE_EVENT_TYPES) & now & before)
+        | (Q(type=EventType.DETAINEE_ENTERED_SCOPE) & now & ~before)
+        | (Q(type=EventType.DETAINEE_LEFT_SCOPE) & before & ~now)
+    )
+
+
+def event_reaches(event: Event, codes: Iterable[str]) -> bool:
+    """The same rule for one event in hand (webhooks): does it reach a partner with these nationalities?"""
+    codes = set(codes)
+    now, before = bool(codes & set(event.scope)), bool(codes & set(event.scope_before))
+    if event.type == EventType.DETAINEE_ENTERED_SCOPE:
+        return now and not before
+    if event.type == EventType.DETAINEE_LEFT_SCOPE:
+        return before and not now
+    return now and before
+
+
 def events_visible(viewer: Viewer) -> QuerySet[Event]:
-    """A partner reads no event for the cell only; the cell does not read again, as a disclosure,
-    what it read when it happened."""
+    """A partner reads no event for the cell only, and only events its scope reached when they
+    happened (_scope_rule); the cell does not read again, as a disclosure, what it read when it
+    happened, nor the news of scope meant for partners."""
     if viewer.is_partner:
-        queryset = Event.objects.exclude(audience=EventAudience.INTERNAL)
-    else:
-        queryset = Event.objects.exclude(audience=EventAudience.DISCLOSURE)
-    if viewer._scope is not None:
-        visible_detainee = Q(detainee__isnull=False) & _in_scope(viewer._scope, "detainee_id")
-        visible_channel = Q(detainee__isnull=True) & Q(channel__in=channels_visible(viewer).values("pk"))
-        queryset = queryset.filter(visible_detainee | visible_channel)
-    return queryset
+        return Event.objects.exclude(audience=EventAudience.INTERNAL).filter(_scope_rule(viewer._scope))
+    return Event.objects.exclude(audience__in=[EventAudience.DISCLOSURE, EventAudience.PARTNERS])
 
 
 def data_version_scope(viewer: Viewer) -> list[str] | None:
@@ -302,21 +321,18 @@ def event_render(viewer: Viewer, event_type: str, data: dict[str, Any]) -> dict[
 
 
 def event_countries(event: Event) -> set[str]:
-    """The nationalities an event is about, for scope: its detainee's, or for a channel, its members'."""
-    if event.detainee_id:
-        return set(Citizenship.objects.filter(detainee_id=event.detainee_id).values_list("country", flat=True))
-    members = ChannelMembership.objects.filter(channel_id=event.channel_id).values("detainee_id")
-    return set(Citizenship.objects.filter(detainee_id__in=members).values_list("country", flat=True))
+    """The nationalities an event is about (for subscriptions by nationality): its subject's when it
+    happened, before and after."""
+    return set(event.scope) | set(event.scope_before)
 
 
 def webhook_endpoints_for(event: Event) -> list[tuple[WebhookEndpoint, Viewer]]:
-    """Active endpoints of active partners whose scope meets the event, each with its partner as
+    """Active endpoints of active partners the event reaches (event_reaches), each with its partner as
     reader; none for an event for the cell only."""
     if event.audience == EventAudience.INTERNAL:
         return []
-    countries = event_countries(event)
     endpoints = WebhookEndpoint.objects.filter(is_active=True, partner__is_active=True).select_related("partner")
-    return [(e, Viewer(partner=e.partner)) for e in endpoints if countries & set(partner_scope(e.partner))]
+    return [(e, Viewer(partner=e.partner)) for e in endpoints if event_reaches(event, partner_scope(e.partner))]
 
 
 def _event_channels(event: Event) -> set[str]:
@@ -328,13 +344,15 @@ def _event_channels(event: Event) -> set[str]:
 
 
 def may_email(event: Event) -> bool:
-    """Email leaves the building: it carries nothing partners may not learn (family first)."""
-    return event.audience != EventAudience.INTERNAL
+    """Email leaves the building: it carries nothing partners may not learn (family first); and news of
+    partners' scope is theirs alone."""
+    return event.audience not in (EventAudience.INTERNAL, EventAudience.PARTNERS)
 
 
 def may_notify_in_app(event: Event) -> bool:
-    """The cell was notified in the app when a withheld change happened, not again when it is released."""
-    return event.audience != EventAudience.DISCLOSURE
+    """The cell was notified in the app when a withheld change happened, not again when it is released;
+    news of partners' scope is not the cell's."""
+    return event.audience not in (EventAudience.DISCLOSURE, EventAudience.PARTNERS)
 
 
 # News about one member of a captivity group is news for the others' followers.

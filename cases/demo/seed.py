@@ -179,6 +179,8 @@ def _insert_chunk(plans: list[PersonPlan], channel_ids: dict, report: SeedReport
                 object_id=d.id,
                 detainee=d,
                 data={"detainee": _summary(d, plan)},
+                scope={code: [] for code, _ in sorted(plan.citizenships)},
+                scope_before={code: [] for code, _ in sorted(plan.citizenships)},
                 dispatched_at=now,
             )
             for d, plan in zip(detainees, new_plans, strict=True)
