@@ -19,6 +19,7 @@ from django.db.models.functions import Cast
 from alerts.models import Event
 from alerts.selectors import data_version, feed_horizon, feed_settled_position
 from core.access import Viewer, event_render, event_types_to_render, events_visible
+from partners.disclosures import disclosed
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
@@ -120,10 +121,11 @@ def _rendered(rows: list[tuple], viewer: Viewer):
     read differently are rendered, and those that tell the reader nothing are left out (the cursor
     still moves past them)."""
     to_render = event_types_to_render(viewer)
-    for *head, kind, occurred_at, object_type, object_id, data in rows:
+    for txid, seq, event_id, kind, occurred_at, object_type, object_id, data in rows:
         if kind in to_render:
             rendered = event_render(viewer, kind, json.loads(data))
             if rendered is None:
                 continue
             data = json.dumps(rendered, ensure_ascii=False)
-        yield (*head, kind, occurred_at, object_type, object_id, data)
+        disclosed(events=[event_id], detainees=[object_id] if object_type == "detainee" else [])
+        yield (txid, seq, event_id, kind, occurred_at, object_type, object_id, data)

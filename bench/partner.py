@@ -8,7 +8,8 @@ one run so that a slow moment of the machine falls on all of them alike:
 - the same page from bench/plain.py's plain DRF ListAPIView (ModelSerializer, django-filter,
   CursorPagination);
 - a 304 to `If-None-Match` on our page, and bench/plain.py's minimal view that authenticates the
-  same token and answers 204.
+  same token and answers 204;
+- our page with the disclosure log off (bench/urls.py), for what the log costs.
 """
 
 import http.client
@@ -23,6 +24,7 @@ WARM_UP = 24  # every gunicorn worker answers a few of each before timing starts
 PATH = "/api/v1/detainees/?citizenship=RU&page_size=100"
 PLAIN_PATH = "/bench/plain/detainees/?citizenship=RU&page_size=100"
 PING_PATH = "/bench/ping/"
+UNLOGGED_PATH = "/bench/unlogged/detainees/?citizenship=RU&page_size=100"
 
 
 class Client:
@@ -65,6 +67,7 @@ def measure(client: Client) -> dict:
         "plain": (PLAIN_PATH, {}, 200),
         "poll": (PATH, {"If-None-Match": etag}, 304),
         "ping": (PING_PATH, {}, 204),
+        "unlogged": (UNLOGGED_PATH, {}, 200),
     }
     times: dict[str, list[float]] = {kind: [] for kind in kinds}
     for round_ in range(WARM_UP + REPEATS):

@@ -30,6 +30,7 @@ from cases.models import (
     StatusChange,
 )
 from core.access import Viewer, hidden_fields, recorder_label, shown
+from partners.disclosures import disclosed
 
 DETAINEE_COLUMNS = (
     "id",
@@ -137,6 +138,7 @@ def _related(ids: list) -> dict[Any, tuple[list, list, list, list, dict | None]]
 
 
 def detainee_documents(detainees: list[Detainee], viewer: Viewer) -> list[dict]:
+    disclosed(detainees=[d.pk for d in detainees])
     related = _related([d.pk for d in detainees])
     hidden = hidden_fields(viewer)
     documents = []
@@ -310,6 +312,7 @@ def proof_of_life_payload(proof: ProofOfLife) -> dict[str, Any]:
 
 
 def proof_of_life_document(proof: ProofOfLife, viewer: Viewer) -> dict[str, Any]:
+    disclosed(detainees=[proof.detainee_id])
     return proof_of_life_payload(proof) | {
         "detainee": str(proof.detainee_id),
         "note": proof.note,
@@ -320,6 +323,7 @@ def proof_of_life_document(proof: ProofOfLife, viewer: Viewer) -> dict[str, Any]
 
 def group_document(group: CaptivityGroup, members: list[Detainee]) -> dict[str, Any]:
     """A captivity group with the members the reader may see (core.access chooses them)."""
+    disclosed(detainees=[d.pk for d in members])
     return {
         "id": str(group.id),
         "name": group.name,
@@ -338,6 +342,7 @@ def status_change_document(change: StatusChange, viewer: Viewer) -> dict[str, An
     """A status change as the API shows it: what its event says, with its place in the chain, its note
     and who recorded it (core.access decides whether this reader may know); times in UTC with `Z`.
     StatusChangeSerializer describes the same shape for the OpenAPI schema."""
+    disclosed(detainees=[change.detainee_id])
     return (
         status_change_payload(change)
         | {

@@ -1,6 +1,6 @@
 """What every API view shares: who is calling, the parameter check, and conditional GETs."""
 
-from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.exceptions import MethodNotAllowed, NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -10,6 +10,7 @@ from core.access import Viewer, data_version_scope, parameters_unknown_to
 from core.access import viewer_of as principal_viewer
 from core.parameters import parameter_errors
 from core.problems import BadQuery
+from partners.disclosures import api_disclosure_record, start_collecting, stop_collecting
 from partners.models import ApiToken
 from partners.principals import PartnerPrincipal
 
@@ -36,7 +37,8 @@ def collection_etag(request, viewer: Viewer) -> str:
 
 
 class ApiView(APIView):
-    """Shared behaviour: parameters checked, ETag on every GET (304 on a match)."""
+    """Shared behaviour: parameters checked, ETag on every GET (304 on a match), and what an answer
+    to a partner disclosed logged (partners.disclosures)."""
 
     allowed_parameters: frozenset[str] = frozenset()
     repeatable_parameters: frozenset[str] = frozenset()
@@ -46,6 +48,8 @@ class ApiView(APIView):
         if request.method.lower() not in self.http_method_names or not hasattr(self, request.method.lower()):
             raise MethodNotAllowed(request.method)
         super().initial(request, *args, **kwargs)
+        if isinstance(request.user, PartnerPrincipal):
+            request._request.disclosures = start_collecting()
         if request.method == "GET":
             allowed = self.allowed_parameters - parameters_unknown_to(viewer_of(request))
             errors = parameter_errors(request.query_params, allowed=allowed, repeatable=self.repeatable_parameters)
@@ -54,6 +58,18 @@ class ApiView(APIView):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
+        collecting = getattr(request._request, "disclosures", None)
+        if collecting is not None:
+            reset, collector = collecting
+            stop_collecting(reset)
+            # A 304 or an error tells nothing new; a streamed answer logs itself when it ends.
+            if response.status_code == 200 and not response.streaming:
+                api_disclosure_record(
+                    partner=request.user.partner,
+                    token=request.user.token,
+                    target=request.get_full_path(),
+                    collector=collector,
+                )
         state = getattr(request._request, "rate_limit", None)
         if state is not None:
             for name, value in state.headers().items():
@@ -67,3 +83,13 @@ class ApiView(APIView):
         response = build()
         response["ETag"] = etag
         return response
+
+
+class InternalApiView(ApiView):
+    """For the cell alone (delivered lists, the disclosure log): a partner is answered 404 whatever
+    it asks, as for anything outside its scope."""
+
+    def check_permissions(self, request):
+        if isinstance(request.user, PartnerPrincipal):
+            raise NotFound()
+        super().check_permissions(request)

@@ -58,6 +58,8 @@ ROLE_PERMISSIONS[Role.ADMIN] = (
     | {"partners.view_webhookendpoint", "partners.add_webhookendpoint", "partners.change_webhookendpoint"}
     | {"alerts.view_delivery", "alerts.retry_delivery", "alerts.view_deliveryattempt", "alerts.view_event"}
     | {"partners.view_apitoken", "partners.change_apitoken"}
+    # What partners were told: the disclosure log.
+    | {"partners.view_disclosure"}
 )
 
 

@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("alerts.api.urls")),
     path("", include("lists.api.urls")),
     path("", include("interchange.api.urls")),
+    path("", include("partners.api.urls")),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

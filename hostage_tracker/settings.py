@@ -205,6 +205,9 @@ if DELIVERY_LEASE_SECONDS <= WEBHOOK_TIMEOUT:
 # --- Interchange: who we are in the records other systems read (PFIF record ids and authors).
 PFIF_DOMAIN = env_str("PFIF_DOMAIN", "hostage-tracker.local")
 ORGANISATION_NAME = env_str("ORGANISATION_NAME", "Hostage Case Tracker")
+# Every answer to a partner (and every webhook delivered) is logged with what it disclosed. Off
+# only to measure what the log costs (make bench).
+DISCLOSURE_LOG = env_bool("DISCLOSURE_LOG", True)
 
 # --- Cache (throttling); Redis when there is one. Redis down fails open (see core.throttling).
 CACHES = {

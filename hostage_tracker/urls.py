@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("alerts.urls")),
     path("", include("lists.urls")),
     path("", include("interchange.urls")),
+    path("", include("partners.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("hostage_tracker.api_urls")),
     re_path(r"^api/", api_not_found),

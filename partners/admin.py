@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.access import partner_scope
-from partners.models import ApiToken, Partner, WebhookEndpoint
+from partners.models import ApiToken, Disclosure, Partner, WebhookEndpoint
 from partners.services.partners import webhook_endpoint_create
 from partners.services.tokens import token_revoke
 from partners.webhook_urls import webhook_url_check
@@ -78,3 +78,27 @@ class ApiTokenAdmin(admin.ModelAdmin):
         for token in queryset.filter(revoked_at__isnull=True):
             token_revoke(token=token)
         self.message_user(request, "Revoked. Calls with those tokens now answer 401.")
+
+
+@admin.register(Disclosure)
+class DisclosureAdmin(admin.ModelAdmin):
+    """The disclosure log, read-only: written by the answers themselves."""
+
+    list_display = ["at", "partner", "via", "target", "detainee_count"]
+    list_filter = ["via", "partner"]
+    list_select_related = ["partner"]
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Cases")
+    def detainee_count(self, obj: Disclosure) -> int:
+        return len(obj.detainees)

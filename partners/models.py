@@ -14,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from core.constraints import choice_check
 from core.models import TokenAttributedHistory
+from partners.choices import DisclosureVia
 
 
 class Partner(models.Model):
@@ -97,3 +99,30 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} → {self.url}"
+
+
+class Disclosure(models.Model):
+    """What one answer to a partner disclosed: an API response to its token, or a webhook delivered
+    to its endpoint. One row per answer (the detainees and events it named as lists), never one per
+    detainee: the log costs a partner's page one insert. Written by partners.disclosures."""
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="disclosures")
+    via = models.CharField(_("via"), max_length=10, choices=DisclosureVia.choices)
+    token = models.ForeignKey(ApiToken, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # The API path and query string, or the webhook's URL.
+    target = models.CharField(_("endpoint"), max_length=1000)
+    detainees = models.JSONField(_("detainees"), default=list)
+    events = models.JSONField(_("events"), default=list)
+
+    class Meta:
+        verbose_name = _("disclosure")
+        verbose_name_plural = _("disclosures")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["partner", "at"], name="disclosure_partner_idx")]
+        constraints = [choice_check("via", DisclosureVia, "disclosure_via_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.partner} {self.via} {self.at:%Y-%m-%d %H:%M}"

@@ -19,6 +19,8 @@ from alerts.choices import DeliveryKind, DeliveryStatus
 from alerts.models import Delivery, DeliveryAttempt
 from alerts.transports import TRANSPORTS, TransportError, monotonic_ms
 from core.queue import DELIVERY_ATTEMPT, send_after_commit
+from partners.choices import DisclosureVia
+from partners.disclosures import disclosure_record
 from partners.models import WebhookEndpoint
 
 logger = logging.getLogger(__name__)
@@ -95,6 +97,16 @@ def _record(delivery, started_at, duration, status_code, error, permanent, retry
         if status_code == 410 and delivery.endpoint_id:
             endpoint_disable(endpoint_id=delivery.endpoint_id, reason="The receiver answered 410 Gone.")
     Delivery.objects.filter(pk=delivery.pk).update(**update)
+    if succeeded and delivery.endpoint_id:
+        event = delivery.event
+        disclosure_record(
+            partner=delivery.endpoint.partner,
+            via=DisclosureVia.WEBHOOK,
+            target=delivery.endpoint.url,
+            detainees=[str(event.detainee_id)] if event.detainee_id else [],
+            events=[str(event.id)],
+            endpoint=delivery.endpoint,
+        )
     if not succeeded:
         logger.info("delivery %s attempt %s failed: %s", delivery.pk, delivery.attempts, error)
     return update.get("status", DeliveryStatus.PENDING)

@@ -12,6 +12,7 @@ from rest_framework import serializers
 from cases.choices import ChannelEventKind, ChannelRole, ChannelStatus, Confidence, ProofOfLifeKind, Script, Sex, Status
 from cases.models import ChannelEvent, Detainee, NegotiationChannel, StatusChange
 from core.access import hidden_fields, recorder_label
+from partners.disclosures import disclosed
 
 
 class OffsetDateTimeField(serializers.DateTimeField):
@@ -226,6 +227,7 @@ class ChannelSerializer(serializers.ModelSerializer):
     @extend_schema_field(ChannelMemberSerializer(many=True))
     def get_detainees(self, channel) -> list[dict]:
         """The channel's detainees with their roles (for a partner: only those in its scope)."""
+        disclosed(detainees=[m.detainee_id for m in channel.visible_memberships])
         return ChannelMemberSerializer(channel.visible_memberships, many=True).data
 
 

@@ -32,6 +32,7 @@ from core.history import history_entries
 from core.pagination import page_size_of, paginate
 from core.parameters import parameter_errors
 from core.problems import BadQuery
+from partners.selectors import disclosures_of
 
 LIST_PAGE_SIZE = 50
 
@@ -67,6 +68,9 @@ def detainee_list(request):
     context |= {"rows": detainee_documents(page.items, viewer), "page": page}
     template = "cases/_detainee_rows.html" if request.headers.get("HX-Request") else "cases/detainee_list.html"
     return render(request, template, context)
+
+
+SHOWN_TO_PARTNERS = 20  # the newest answers that named the case, on its page
 
 
 def _status_form(request, detainee: Detainee, data=None) -> StatusChangeForm | None:
@@ -114,6 +118,9 @@ def _detail_context(request, detainee: Detainee, status_form=None) -> dict:
         "status_form": status_form if status_form is not None else _status_form(request, detainee),
         "allowed_next": allowed_next_statuses(detainee.status),
         "can_edit": request.user.has_perm("cases.change_detainee"),
+        "shown_to_partners": list(disclosures_of(detainee=detainee.pk)[:SHOWN_TO_PARTNERS])
+        if request.user.has_perm("partners.view_disclosure")
+        else None,
         **facts_context(request.user, detainee),
     }
 

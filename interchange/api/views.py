@@ -10,8 +10,27 @@ from cases.filtersets import FILTER_PARAMETERS, REPEATABLE_PARAMETERS
 from cases.representations import DETAINEE_COLUMNS
 from core.api import ApiView, collection_etag, viewer_of
 from interchange.pfif import pfif_document
+from partners.choices import DisclosureVia
+from partners.disclosures import collecting, disclosure_record
+from partners.principals import PartnerPrincipal
 
 PFIF_MEDIA_TYPE = "application/xml"
+
+
+def _logged(document, request):
+    """A partner's document is streamed after the view returns: what it disclosed is logged once it
+    has been sent whole."""
+    with collecting() as contents:
+        yield from document
+    detainees, events = contents()
+    disclosure_record(
+        partner=request.user.partner,
+        via=DisclosureVia.API,
+        target=request.get_full_path(),
+        detainees=detainees,
+        events=events,
+        token=request.user.token,
+    )
 
 
 class PfifView(ApiView):
@@ -36,6 +55,9 @@ class PfifView(ApiView):
             filterset = filtered_detainees(request, viewer)
             order = [f"{'-' if desc else ''}{column}" for column, desc in filterset.sort_spec]
             detainees = filterset.qs.only(*DETAINEE_COLUMNS).order_by(*order).iterator(chunk_size=500)
-            return StreamingHttpResponse(pfif_document(detainees, viewer), content_type=PFIF_MEDIA_TYPE)
+            document = pfif_document(detainees, viewer)
+            if isinstance(request.user, PartnerPrincipal):
+                document = _logged(document, request)
+            return StreamingHttpResponse(document, content_type=PFIF_MEDIA_TYPE)
 
         return self.conditional(request, collection_etag(request, viewer), build)

@@ -7,14 +7,14 @@ from uuid import UUID
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from cases.api.schema import CONDITIONAL_GET, CURSOR_PARAMETERS, LIST_PROBLEMS, READ_PROBLEMS, WRITE_PROBLEMS, paginated
 from core import etags
 from core.access import list_entries_visible, lists_visible
-from core.api import ApiView, acting_user, viewer_of
+from core.api import InternalApiView, acting_user, viewer_of
 from core.pagination import page_size_of, paginate
 from core.problems import BadQuery
 from lists.api.serializers import (
@@ -31,7 +31,6 @@ from lists.representations import comparison_document, entry_document, list_docu
 from lists.selectors import list_compare, list_counts, list_previous, lists_version
 from lists.services.decisions import entry_decide, entry_detainee_create, entry_undo
 from lists.services.imports import list_upload
-from partners.principals import PartnerPrincipal
 
 ENTRY_RELATED = ("decided_by", "remembered_from")
 
@@ -41,15 +40,6 @@ def _uuid(value: str, parameter: str, what: str) -> UUID:
         return UUID(value)
     except ValueError as exc:
         raise BadQuery({parameter: [f"Give {what}'s id."]}) from exc
-
-
-class InternalApiView(ApiView):
-    """Lists do not exist for a partner, whatever it asks: 404, like anything outside its scope."""
-
-    def check_permissions(self, request):
-        if isinstance(request.user, PartnerPrincipal):
-            raise NotFound()
-        super().check_permissions(request)
 
 
 def _documents(lists: list[DeliveredList]) -> list[dict]:
