@@ -14,11 +14,11 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import TextField
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Concat
 
 from alerts.models import Event
 from alerts.selectors import data_version, feed_horizon, feed_settled_position
-from core.access import Viewer, event_render, event_types_to_render, events_visible
+from core.access import Viewer, event_hides_from, event_render, event_types_to_render, events_visible
 from partners.disclosures import disclosed
 
 DEFAULT_LIMIT = 100
@@ -92,11 +92,12 @@ def feed_read(*, viewer: Viewer, after: str | None, limit: str | None, horizon=_
     events = events_visible(viewer).filter(txid__gte=position[0]).exclude(txid=position[0], seq__lte=position[1])
     if horizon is not None:
         events = events.filter(txid__lt=horizon)
-    rows = list(
-        events.order_by("txid", "seq")
-        .annotate(data_text=Cast("data", TextField()))
-        .values_list("txid", "seq", "id", "type", "occurred_at", "object_type", "object_id", "data_text")[: size + 1]
-    )
+    columns = ["txid", "seq", "id", "type", "occurred_at", "object_type", "object_id", "data_text"]
+    events = events.order_by("txid", "seq").annotate(data_text=Cast("data", TextField()))
+    if viewer.state:  # a partner of a state: which rows name a citizenship withheld from it
+        events = events.annotate(scopes_text=Concat(Cast("scope", TextField()), Cast("scope_before", TextField())))
+        columns.append("scopes_text")
+    rows = list(events.values_list(*columns)[: size + 1])
     has_more = len(rows) > size
     rows = rows[:size]
     last = (rows[-1][0], rows[-1][1]) if rows else position
@@ -116,14 +117,21 @@ def feed_read(*, viewer: Viewer, after: str | None, limit: str | None, horizon=_
     return f'{{"results":[{results}],"next_cursor":"{next_cursor}","has_more":{"true" if has_more else "false"}}}'
 
 
+def _scopes(event_id) -> tuple[dict, dict]:
+    """An event's scopes, read again for the rare row that names a withheld citizenship."""
+    return Event.objects.values_list("scope", "scope_before").get(id=event_id)
+
+
 def _rendered(rows: list[tuple], viewer: Viewer):
     """The rows as this reader may learn them (core.access): most are spliced as stored; the few that
     read differently are rendered, and those that tell the reader nothing are left out (the cursor
     still moves past them)."""
     to_render = event_types_to_render(viewer)
-    for txid, seq, event_id, kind, occurred_at, object_type, object_id, data in rows:
-        if kind in to_render:
-            rendered = event_render(viewer, kind, json.loads(data))
+    for txid, seq, event_id, kind, occurred_at, object_type, object_id, data, *scopes_text in rows:
+        hides = bool(scopes_text) and event_hides_from(viewer, scopes_text[0])
+        if kind in to_render or hides:
+            scopes = _scopes(event_id) if hides else None
+            rendered = event_render(viewer, kind, json.loads(data), scopes)
             if rendered is None:
                 continue
             data = json.dumps(rendered, ensure_ascii=False)

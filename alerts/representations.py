@@ -14,7 +14,7 @@ def event_cursor(event: Event) -> str:
 
 def event_object(event: Event, viewer: Viewer) -> dict[str, Any] | None:
     """The event as `viewer` may learn it (core.access), or None when it tells them nothing."""
-    data = event_render(viewer, event.type, event.data)
+    data = event_render(viewer, event.type, event.data, (event.scope, event.scope_before))
     if data is None:
         return None
     return {

@@ -25,7 +25,7 @@ from cases.models import ChannelMembership, Citizenship, Detainee
 from cases.name_matching import name_similarity
 from cases.names import name_key
 from cases.selectors import detainees_named_like
-from core.access import Viewer, column, detainees_visible, readable_detainees
+from core.access import Viewer, citizenships_known_to, column, detainees_visible, readable_detainees
 
 # The orderings a list can be sorted by: all NOT NULL columns, so keyset pagination holds.
 ORDERING_FIELDS = {
@@ -80,9 +80,11 @@ class CountryListFilter(django_filters.MultipleChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
-def _holds(code_or_codes) -> Exists:
+def _holds(code_or_codes, viewer: Viewer) -> Exists:
+    """Holds one of these citizenships, of those the reader may know of (core.access)."""
     codes = [code_or_codes] if isinstance(code_or_codes, str) else list(code_or_codes)
-    return Exists(Citizenship.objects.filter(detainee=OuterRef("pk"), country__in=codes))
+    known = Citizenship.objects.filter(citizenships_known_to(viewer))
+    return Exists(known.filter(detainee=OuterRef("pk"), country__in=codes))
 
 
 SEARCH_ALIKE = 0.75  # how alike (cases.name_matching) a name must be to be found by another spelling
@@ -177,17 +179,18 @@ class DetaineeFilter(django_filters.FilterSet):
         return detainees_visible(self.viewer, among=filtered, holding=self.form.cleaned_data.get("citizenship") or ())
 
     def filter_citizenship(self, queryset, name, value):
-        return queryset.filter(_holds(value)) if value else queryset
+        return queryset.filter(_holds(value, self.viewer)) if value else queryset
 
     def filter_citizenship_all(self, queryset, name, value):
         for code in value:
-            queryset = queryset.filter(_holds(code))
+            queryset = queryset.filter(_holds(code, self.viewer))
         return queryset
 
     def filter_dual(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(citizenship_count__gte=2) if value == "true" else queryset.filter(citizenship_count=1)
+        count = column(self.viewer, "citizenship_count")
+        return queryset.filter(**{f"{count}__gte": 2}) if value == "true" else queryset.filter(**{count: 1})
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(**{f"{column(self.viewer, 'status')}__in": value}) if value else queryset

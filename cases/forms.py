@@ -19,6 +19,7 @@ from cases.choices import (
     Status,
 )
 from cases.models import CaptivityGroup, Detainee, NegotiationChannel
+from cases.services.detainees import CitizenshipInput
 from partners.services.partners import nationalities_parse
 
 UTC_HELP = "UTC, as on every page of this system."
@@ -65,9 +66,40 @@ class CountryCodesField(forms.CharField):
             raise ValidationError(exc.message_dict["nationalities"]) from exc
 
 
+class WithheldCitizenshipsField(forms.CharField):
+    """Which citizenships are withheld from which states: `UA: RU, BY`, one citizenship a line."""
+
+    widget = forms.Textarea(attrs={"rows": 2})
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "help_text",
+            "One citizenship a line: its code, a colon, the states it must never reach, e.g. UA: RU, BY. A partner "
+            "representing one of them never learns of it.",
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value) -> dict[str, list[str]]:
+        value = super().clean(value)
+        withheld: dict[str, list[str]] = {}
+        for number, line in enumerate(line for line in value.splitlines() if line.strip()):
+            code, colon, states = line.partition(":")
+            if not colon:
+                raise ValidationError(f"Line {number + 1}: write the citizenship, a colon, then the states.")
+            try:
+                (code,) = nationalities_parse(code)
+                withheld[code] = nationalities_parse(states)
+            except (ValidationError, ValueError) as exc:
+                raise ValidationError(f"Line {number + 1}: give ISO 3166-1 alpha-2 codes, e.g. UA: RU.") from exc
+            if code in withheld[code]:
+                raise ValidationError(f"Line {number + 1}: a citizenship cannot be withheld from its own state.")
+        return withheld
+
+
 class DetaineeForm(forms.Form):
     full_name = forms.CharField(max_length=300)
     citizenships = CountryCodesField(required=False)
+    withheld = WithheldCitizenshipsField(required=False, label="Withhold citizenships from states")
     sex = forms.ChoiceField(choices=Sex.choices, initial=Sex.UNKNOWN)
     date_of_birth = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     abducted_at = UTCDateTimeField(required=False)
@@ -79,6 +111,19 @@ class DetaineeForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in hidden & set(self.fields):  # what this reader may not see (core.access)
             del self.fields[name]
+
+    def clean(self):
+        """The citizenships as the services take them: each with the states it is withheld from."""
+        data = super().clean()
+        withheld = data.pop("withheld", None) or {}
+        codes = data.get("citizenships")
+        if codes is None:
+            return data
+        strays = sorted(set(withheld) - set(codes))
+        if strays:
+            self.add_error("withheld", f"Not among the citizenships: {', '.join(strays)}.")
+        data["citizenships"] = [CitizenshipInput(code, tuple(withheld.get(code, ()))) for code in codes]
+        return data
 
 
 class NameVariantForm(forms.Form):

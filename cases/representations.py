@@ -29,7 +29,7 @@ from cases.models import (
     ProofOfLife,
     StatusChange,
 )
-from core.access import Viewer, hidden_fields, recorder_label, shown
+from core.access import Viewer, citizenships_as_read, hidden_fields, recorder_label, shown
 from partners.disclosures import disclosed
 
 DETAINEE_COLUMNS = (
@@ -59,6 +59,18 @@ DETAINEE_COLUMNS = (
 )
 
 
+def _codes(stored) -> list[str]:
+    """A CountryField(multiple=True) as stored ("RU,BY"), read raw, as a list of codes."""
+    if isinstance(stored, list | tuple):
+        return [getattr(code, "code", code) for code in stored]
+    return [code for code in (stored or "").split(",") if code]
+
+
+def citizenship_codes(citizenships: list) -> list[str]:
+    """The codes of a document's citizenships, whichever form the reader got them in."""
+    return [c["country"] if isinstance(c, dict) else c for c in citizenships]
+
+
 def _time(value: datetime | None) -> str | None:
     if value is None:
         return None
@@ -79,7 +91,8 @@ iso_time, iso_day = _time, _day
 # the request's time.
 _RELATED_SQL = """
 SELECT coalesce(json_object_agg(d.id, json_build_array(
-    ARRAY(SELECT c.country FROM cases_citizenship c WHERE c.detainee_id = d.id ORDER BY c.country),
+    (SELECT coalesce(json_agg(json_build_array(c.country, c.withheld_from) ORDER BY c.country), '[]')
+     FROM cases_citizenship c WHERE c.detainee_id = d.id),
     (SELECT coalesce(json_agg(json_build_object('name', v.name, 'script', v.script) ORDER BY v.script, v.name), '[]')
      FROM cases_namevariant v WHERE v.detainee_id = d.id),
     (SELECT coalesce(json_agg(json_build_object('id', m.channel_id, 'name', ch.name, 'role', m.role)
@@ -108,10 +121,12 @@ def _related(ids: list) -> dict[Any, tuple[list, list, list, list, dict | None]]
                 parts[4]["observed_at"] = _time(datetime.fromisoformat(parts[4]["observed_at"]))
         return related
     related: dict = {detainee_id: ([], [], [], [], None) for detainee_id in ids}
-    for detainee_id, country in (
-        Citizenship.objects.filter(detainee_id__in=ids).order_by("country").values_list("detainee_id", "country")
+    for detainee_id, country, withheld in (
+        Citizenship.objects.filter(detainee_id__in=ids)
+        .order_by("country")
+        .values_list("detainee_id", "country", "withheld_from")
     ):
-        related[detainee_id][0].append(country)
+        related[detainee_id][0].append([country, withheld])
     for detainee_id, name, script in (
         NameVariant.objects.filter(detainee_id__in=ids)
         .order_by("script", "name")
@@ -152,7 +167,7 @@ def detainee_documents(detainees: list[Detainee], viewer: Viewer) -> list[dict]:
             "name_variants": variants,
             "sex": d.sex,
             "date_of_birth": _day(d.date_of_birth),
-            "citizenships": citizenships,
+            "citizenships": citizenships_as_read(viewer, [(c, _codes(w)) for c, w in citizenships]),
             "status": seen["status"],
             "status_since": _time(seen["status_since"]),
             "abducted_at": _time(d.abducted_at),

@@ -25,7 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When
+from django.db.models import Case, Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
 
 from alerts.choices import SCOPE_EVENT_TYPES, EventAudience, EventType, SubscriptionKind
 from alerts.models import Event, Subscription
@@ -72,6 +73,11 @@ class Viewer:
         return partner_scope(self.partner) if self.partner else None
 
     @property
+    def state(self) -> str:
+        """The state a partner represents ('' if none): citizenships withheld from it do not exist for it."""
+        return self.partner.country.code or "" if self.partner else ""
+
+    @property
     def _sees_notes(self) -> bool:
         return self.user is not None and self.user.has_perm("cases.view_internal_notes")
 
@@ -79,7 +85,7 @@ class Viewer:
     def cache_key(self) -> str:
         """What makes one reader's representation differ from another's (for ETags and caches)."""
         if self.partner:
-            return f"partner:{self.partner.pk}:{','.join(self._scope)}"
+            return f"partner:{self.partner.pk}:{','.join(self._scope)}:{self.state}"
         return f"role:{self.user.role}:{int(self._sees_notes)}"
 
 
@@ -94,8 +100,25 @@ def viewer_of(principal) -> Viewer:
 # --- Records ---------------------------------------------------------------------------------------
 
 
-def _in_scope(codes: list[str], detainee_ref="pk"):
-    return Exists(Citizenship.objects.filter(detainee=OuterRef(detainee_ref), country__in=codes))
+def citizenships_known_to(viewer: Viewer) -> Q:
+    """The citizenship rows this reader may know of: for a partner representing a state, none withheld
+    from that state (Citizenship.withheld_from); everyone else knows them all."""
+    return ~Q(withheld_from__contains=viewer.state) if viewer.state else Q()
+
+
+def _in_scope(viewer: Viewer, detainee_ref="pk", codes: list[str] | None = None):
+    """The detainee holds one of the partner's nationalities (or `codes`) in a citizenship it may know of."""
+    rows = Citizenship.objects.filter(citizenships_known_to(viewer), detainee=OuterRef(detainee_ref))
+    return Exists(rows.filter(country__in=viewer._scope if codes is None else codes))
+
+
+def citizenships_as_read(viewer: Viewer, rows: list[tuple[str, list[str]]]) -> list:
+    """A detainee's citizenships, [(code, states withheld from)], as this reader may know them: a
+    partner reads codes, never one withheld from the state it represents (nor that any is withheld);
+    the cell reads each withheld one with its states, `{"country", "withheld_from"}`, the rest as codes."""
+    if viewer.is_partner:
+        return [code for code, withheld in rows if viewer.state not in withheld]
+    return [{"country": code, "withheld_from": withheld} if withheld else code for code, withheld in rows]
 
 
 def detainees_visible(
@@ -112,7 +135,7 @@ def detainees_visible(
     scope = viewer._scope
     holding = set(holding)
     if scope is not None and not (holding and holding <= set(scope)):
-        queryset = queryset.filter(_in_scope(scope))
+        queryset = queryset.filter(_in_scope(viewer))
     return queryset
 
 
@@ -122,9 +145,14 @@ def parameters_unknown_to(viewer: Viewer) -> frozenset[str]:
 
 
 def column(viewer: Viewer, name: str) -> str:
-    """The column a filter or an ordering reads for this reader: for a partner, the status (and its
-    time, the version, the last update) as it may know them (see readable_detainees)."""
-    return f"shown_{name}" if viewer.is_partner and name in WITHHELD_COLUMNS else name
+    """The column a filter, an ordering or a count reads for this reader: for a partner, the status
+    (and its time, the version, the last update) as it may know them, and for a partner of a state
+    the citizenships it may know of (see readable_detainees)."""
+    if viewer.is_partner and name in WITHHELD_COLUMNS:
+        return f"shown_{name}"
+    if viewer.state and name in ("citizenship_count", "citizenships__country"):
+        return f"shown_{name}"
+    return name
 
 
 def readable_detainees(viewer: Viewer) -> QuerySet[Detainee]:
@@ -136,6 +164,16 @@ def readable_detainees(viewer: Viewer) -> QuerySet[Detainee]:
                 f"shown_{name}": Case(When(withholding=True, then=F(f"disclosed_{name}")), default=F(name))
                 for name in WITHHELD_COLUMNS
             }
+        )
+    if viewer.state:
+        known = Citizenship.objects.filter(citizenships_known_to(viewer), detainee=OuterRef("pk"))
+        queryset = queryset.annotate(
+            shown_citizenships=FilteredRelation(
+                "citizenships", condition=~Q(citizenships__withheld_from__contains=viewer.state)
+            ),
+            shown_citizenship_count=Coalesce(
+                Subquery(known.order_by().values("detainee").annotate(n=Count("pk")).values("n")), 0
+            ),
         )
     return queryset
 
@@ -187,7 +225,7 @@ def groups_visible(viewer: Viewer) -> QuerySet[CaptivityGroup]:
     queryset = CaptivityGroup.objects.all()
     if viewer._scope is not None:
         members_in_scope = CaptivityGroupMembership.objects.filter(group=OuterRef("pk")).filter(
-            _in_scope(viewer._scope, "detainee_id")
+            _in_scope(viewer, "detainee_id")
         )
         queryset = queryset.filter(Exists(members_in_scope))
     return queryset
@@ -196,7 +234,7 @@ def groups_visible(viewer: Viewer) -> QuerySet[CaptivityGroup]:
 def group_members_visible(viewer: Viewer) -> QuerySet[CaptivityGroupMembership]:
     queryset = CaptivityGroupMembership.objects.select_related("detainee").order_by("detainee__case_ref")
     if viewer._scope is not None:
-        queryset = queryset.filter(_in_scope(viewer._scope, "detainee_id"))
+        queryset = queryset.filter(_in_scope(viewer, "detainee_id"))
     return queryset
 
 
@@ -205,7 +243,7 @@ def channels_visible(viewer: Viewer) -> QuerySet[NegotiationChannel]:
     queryset = NegotiationChannel.objects.all()
     if viewer._scope is not None:
         members_in_scope = ChannelMembership.objects.filter(channel=OuterRef("pk")).filter(
-            _in_scope(viewer._scope, "detainee_id")
+            _in_scope(viewer, "detainee_id")
         )
         queryset = queryset.filter(Exists(members_in_scope))
     return queryset
@@ -215,15 +253,16 @@ def channel_memberships_visible(viewer: Viewer) -> QuerySet[ChannelMembership]:
     """The memberships a viewer may see: a partner only those of detainees in its scope."""
     queryset = ChannelMembership.objects.select_related("detainee").order_by("detainee__case_ref", "role")
     if viewer._scope is not None:
-        queryset = queryset.filter(_in_scope(viewer._scope, "detainee_id"))
+        queryset = queryset.filter(_in_scope(viewer, "detainee_id"))
     return queryset
 
 
 def citizenships_visible(viewer: Viewer) -> QuerySet[Citizenship]:
-    """The citizenship rows of the detainees a reader may see (for counts by nationality)."""
-    queryset = Citizenship.objects.all()
+    """The citizenship rows of the detainees a reader may see (for counts by nationality), none withheld
+    from the state a partner represents."""
+    queryset = Citizenship.objects.filter(citizenships_known_to(viewer))
     if viewer._scope is not None:
-        queryset = queryset.filter(_in_scope(viewer._scope, "detainee_id"))
+        queryset = queryset.filter(_in_scope(viewer, "detainee_id"))
     return queryset
 
 
@@ -231,18 +270,48 @@ def status_changes_visible(viewer: Viewer) -> QuerySet[StatusChange]:
     """The status history of the detainees a reader may see (for counts over time)."""
     queryset = StatusChange.objects.all()
     if viewer._scope is not None:
-        queryset = queryset.filter(_in_scope(viewer._scope, "detainee_id")).exclude(
+        queryset = queryset.filter(_in_scope(viewer, "detainee_id")).exclude(
             detainee__withholding=True, sequence__gt=F("detainee__disclosed_through")
         )
     return queryset
 
 
-def _scope_rule(codes: list[str]) -> Q:
-    """The events a partner with these nationalities may learn, judged by the scope their subject had
-    when they happened (Event.scope, and Event.scope_before): a change while the case was in its
-    scope, before and after; the case coming into its scope; the case leaving it. Never what happened
-    before the case was its to know, whatever the case's citizenships are today."""
-    now, before = Q(scope__has_any_keys=codes), Q(scope_before__has_any_keys=codes)
+WITHHELD_MARK = "!"  # in an event's scope, "UA!RU": the UA citizenship was withheld from RU then
+
+
+def _in_event_scope(field: str, viewer: Viewer) -> Q:
+    """The event's subject held then one of the partner's nationalities, not withheld from its state."""
+    if not viewer.state:
+        return Q(**{f"{field}__has_any_keys": viewer._scope})
+    held = Q()
+    for code in viewer._scope:
+        held |= Q(**{f"{field}__has_key": code}) & ~Q(**{f"{field}__has_key": f"{code}{WITHHELD_MARK}{viewer.state}"})
+    return held
+
+
+def _known_in(scope: dict, viewer: Viewer) -> set[str]:
+    """The codes of an event's scope this partner may know of."""
+    codes = {key for key in scope if WITHHELD_MARK not in key}
+    return {code for code in codes if f"{code}{WITHHELD_MARK}{viewer.state}" not in scope} if viewer.state else codes
+
+
+def event_scope(citizenships: Iterable[tuple[str, Iterable[str]]]) -> dict[str, Any]:
+    """How an event keeps its subject's citizenships, [(code, states withheld from)], for the rules above."""
+    scope: dict[str, Any] = {}
+    for code, withheld in citizenships:
+        scope[code] = sorted(withheld)
+        for state in withheld:
+            scope[f"{code}{WITHHELD_MARK}{state}"] = True
+    return scope
+
+
+def _scope_rule(viewer: Viewer) -> Q:
+    """The events a partner may learn, judged by the scope their subject had when they happened
+    (Event.scope, and Event.scope_before): a change while the case was in its scope, before and
+    after; the case coming into its scope; the case leaving it. Never what happened before the case
+    was its to know, whatever the case's citizenships are today; never by a citizenship withheld
+    from the state it represents."""
+    now, before = _in_event_scope("scope", viewer), _in_event_scope("scope_before", viewer)
     return (
         (~Q(type__in=SCOPE_EVENT_TYPES) & now & before)
         | (Q(type=EventType.DETAINEE_ENTERED_SCOPE) & now & ~before)
@@ -250,10 +319,10 @@ def _scope_rule(codes: list[str]) -> Q:
     )
 
 
-def event_reaches(event: Event, codes: Iterable[str]) -> bool:
-    """The same rule for one event in hand (webhooks): does it reach a partner with these nationalities?"""
-    codes = set(codes)
-    now, before = bool(codes & set(event.scope)), bool(codes & set(event.scope_before))
+def event_reaches(event: Event, viewer: Viewer) -> bool:
+    """The same rule for one event in hand (webhooks): does it reach this partner?"""
+    codes = set(viewer._scope)
+    now, before = bool(codes & _known_in(event.scope, viewer)), bool(codes & _known_in(event.scope_before, viewer))
     if event.type == EventType.DETAINEE_ENTERED_SCOPE:
         return now and not before
     if event.type == EventType.DETAINEE_LEFT_SCOPE:
@@ -266,7 +335,7 @@ def events_visible(viewer: Viewer) -> QuerySet[Event]:
     happened (_scope_rule); the cell does not read again, as a disclosure, what it read when it
     happened, nor the news of scope meant for partners."""
     if viewer.is_partner:
-        return Event.objects.exclude(audience=EventAudience.INTERNAL).filter(_scope_rule(viewer._scope))
+        return Event.objects.exclude(audience=EventAudience.INTERNAL).filter(_scope_rule(viewer))
     return Event.objects.exclude(audience__in=[EventAudience.DISCLOSURE, EventAudience.PARTNERS])
 
 
@@ -309,12 +378,37 @@ def event_types_to_render(viewer: Viewer) -> frozenset[str]:
     return frozenset(t for t in EventType.values if event_needs_render(viewer, t))
 
 
-def event_render(viewer: Viewer, event_type: str, data: dict[str, Any]) -> dict[str, Any] | None:
+def event_hides_from(viewer: Viewer, scope_text: str) -> bool:
+    """Whether an event (its scopes, as stored text) names a citizenship withheld from this reader's
+    state, so that its data must be rendered without it (the feed asks this of each row it splices)."""
+    return bool(viewer.state) and f'{WITHHELD_MARK}{viewer.state}"' in scope_text
+
+
+def event_render(
+    viewer: Viewer,
+    event_type: str,
+    data: dict[str, Any],
+    scopes: tuple[dict[str, Any], dict[str, Any]] | None = None,
+) -> dict[str, Any] | None:
     """An event's data as this reader may learn it, or None when it tells them nothing they may see
-    (an edit of the internal notes alone, for anyone who may not read them)."""
-    if not event_needs_render(viewer, event_type):
+    (an edit of the internal notes alone, for anyone who may not read them; for a partner of a state,
+    an edit of a citizenship withheld from it). For such a partner, the subject's citizenships
+    withheld from its state are not there. `scopes`: the event's scope and scope before."""
+    hidden = hidden_fields(viewer)
+    if scopes and viewer.state:
+        now, before = scopes
+        mark = f"{WITHHELD_MARK}{viewer.state}"
+        withheld = {key.removesuffix(mark) for key in now if key.endswith(mark)}  # the data is the state after
+        if withheld and isinstance(data.get("detainee"), dict) and "citizenships" in data["detainee"]:
+            known = [code for code in data["detainee"]["citizenships"] if code not in withheld]
+            data = data | {"detainee": data["detainee"] | {"citizenships": known}}
+        if _known_in(now, viewer) == _known_in(before, viewer) and (withheld or any(k.endswith(mark) for k in before)):
+            hidden = hidden | {"citizenships"}  # what changed is a citizenship it may not know of
+    elif not event_needs_render(viewer, event_type):
         return data
-    changed = [name for name in data.get("changed", []) if name not in hidden_fields(viewer)]
+    if "changed" not in data:
+        return data
+    changed = [name for name in data["changed"] if name not in hidden]
     if not changed:
         return None
     return data | {"changed": changed}
@@ -323,7 +417,7 @@ def event_render(viewer: Viewer, event_type: str, data: dict[str, Any]) -> dict[
 def event_countries(event: Event) -> set[str]:
     """The nationalities an event is about (for subscriptions by nationality): its subject's when it
     happened, before and after."""
-    return set(event.scope) | set(event.scope_before)
+    return {key for key in (*event.scope, *event.scope_before) if WITHHELD_MARK not in key}
 
 
 def webhook_endpoints_for(event: Event) -> list[tuple[WebhookEndpoint, Viewer]]:
@@ -332,7 +426,8 @@ def webhook_endpoints_for(event: Event) -> list[tuple[WebhookEndpoint, Viewer]]:
     if event.audience == EventAudience.INTERNAL:
         return []
     endpoints = WebhookEndpoint.objects.filter(is_active=True, partner__is_active=True).select_related("partner")
-    return [(e, Viewer(partner=e.partner)) for e in endpoints if event_reaches(event, partner_scope(e.partner))]
+    readers = [(e, Viewer(partner=e.partner)) for e in endpoints]
+    return [(endpoint, reader) for endpoint, reader in readers if event_reaches(event, reader)]
 
 
 def _event_channels(event: Event) -> set[str]:

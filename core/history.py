@@ -44,7 +44,9 @@ def _shown(field, value):
         return None
     if isinstance(value, datetime):
         return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    choices = dict(field.flatchoices) if getattr(field, "choices", None) else None
+    if isinstance(value, list | tuple):  # several countries (a citizenship's withheld-from states)
+        return ", ".join(getattr(item, "code", str(item)) for item in value) or None
+    choices = dict(field.flatchoices or ()) if getattr(field, "choices", None) else None
     if choices and value in choices:
         return str(choices[value])
     return value

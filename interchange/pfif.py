@@ -17,7 +17,7 @@ from django.conf import settings
 
 from cases.choices import Confidence, Status
 from cases.models import Detainee, StatusChange
-from cases.representations import detainee_documents
+from cases.representations import citizenship_codes, detainee_documents
 from core.access import Viewer, status_changes_visible
 
 NAMESPACE = "http://zesty.ca/pfif/1.4"
@@ -138,7 +138,7 @@ def _person(document: dict, created_at: datetime) -> dict[str, str]:
         "alternate_names": "\n".join(v["name"] for v in document["name_variants"]),
         "sex": document["sex"] if document["sex"] in ("female", "male") else "",
         "date_of_birth": document["date_of_birth"] or "",
-        "home_country": document["citizenships"][0] if document["citizenships"] else "",
+        "home_country": next(iter(citizenship_codes(document["citizenships"])), ""),
     }
 
 

@@ -27,6 +27,8 @@ class Partner(models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     nationalities = CountryField(_("nationalities"), multiple=True, blank=False)
+    # The state the partner represents, if any: citizenships withheld from it are never shown to it.
+    country = CountryField(_("represents"), blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -67,7 +67,7 @@ def event_dispatch(*, event_seq: int) -> list[int]:
         ] + [
             Delivery(event=event, kind=DeliveryKind.WEBHOOK, endpoint=endpoint, next_attempt_at=now)
             for endpoint, partner in webhook_endpoints_for(event)
-            if event_render(partner, event.type, event.data) is not None  # nothing it may learn
+            if event_render(partner, event.type, event.data, (event.scope, event.scope_before)) is not None
         ]
         Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
         event.dispatched_at = now

@@ -16,6 +16,7 @@ from alerts.choices import INTERNAL_EVENT_TYPES, EventAudience, EventType
 from alerts.models import Event
 from cases.models import ChannelMembership, Citizenship, Detainee, NegotiationChannel
 from cases.representations import detainee_snapshot
+from core.access import event_scope
 from core.models import User
 from core.queue import EVENT_DISPATCH, send_after_commit
 
@@ -39,7 +40,7 @@ def event_emit(
     before = _scope_before(detainee) if detainee is not None else None
     before = scope if before is None else before
     event = _write(type, detainee, channel, data, audience, actor, scope, before)
-    if detainee is not None and set(scope) != set(before):
+    if detainee is not None and scope != before:
         # Whoever gains or loses the case hears of it; core.access picks them by the two scopes.
         _write(
             EventType.DETAINEE_ENTERED_SCOPE,
@@ -83,14 +84,18 @@ def _write(type, detainee, channel, data, audience, actor, scope, before) -> Eve
     return event
 
 
-def _scope_now(detainee: Detainee | None, channel: NegotiationChannel | None) -> dict[str, list]:
-    """The nationalities of the subject now (in this transaction): the detainee's, or the channel's members'."""
+def _scope_now(detainee: Detainee | None, channel: NegotiationChannel | None) -> dict:
+    """The nationalities of the subject now (in this transaction), with the states each is withheld
+    from: the detainee's, or the channel's members' (core.access.event_scope)."""
     if detainee is not None:
-        codes = Citizenship.objects.filter(detainee=detainee)
+        rows = Citizenship.objects.filter(detainee=detainee)
     else:
         members = ChannelMembership.objects.filter(channel=channel).values("detainee_id")
-        codes = Citizenship.objects.filter(detainee_id__in=members)
-    return {code: [] for code in sorted(set(codes.values_list("country", flat=True)))}
+        rows = Citizenship.objects.filter(detainee_id__in=members)
+    held: dict[str, set[str]] = {}
+    for code, withheld in rows.values_list("country", "withheld_from"):
+        held.setdefault(code, set()).update(c for c in (withheld or "").split(",") if c)
+    return event_scope(sorted(held.items()))
 
 
 def _scope_before(detainee: Detainee) -> dict[str, list] | None:

@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from cases.choices import ChannelEventKind, ChannelRole, ChannelStatus, Confidence, ProofOfLifeKind, Script, Sex, Status
 from cases.models import ChannelEvent, Detainee, NegotiationChannel, StatusChange
+from cases.services.detainees import CitizenshipInput
 from core.access import hidden_fields, recorder_label
 from partners.disclosures import disclosed
 
@@ -59,6 +60,58 @@ class ChannelLinkSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=ChannelRole.choices)
 
 
+_CITIZENSHIP_SCHEMA = {
+    "oneOf": [
+        {"type": "string", "pattern": "^[A-Z]{2}$", "description": "An ISO 3166-1 alpha-2 code."},
+        {
+            "type": "object",
+            "properties": {
+                "country": {"type": "string", "pattern": "^[A-Z]{2}$"},
+                "withheld_from": {
+                    "type": "array",
+                    "items": {"type": "string", "pattern": "^[A-Z]{2}$"},
+                    "description": "States this citizenship must never reach: for a partner representing one of "
+                    "them, it does not exist.",
+                },
+            },
+            "required": ["country"],
+        },
+    ]
+}
+
+
+@extend_schema_field({"type": "array", "items": _CITIZENSHIP_SCHEMA})
+class CitizenshipsField(serializers.Field):
+    """Citizenships as codes, or `{"country", "withheld_from": [states]}` for one withheld from states.
+    Partners read codes only (core.access), the cell the two forms as written."""
+
+    def to_representation(self, value):
+        return value
+
+    def to_internal_value(self, data) -> list[CitizenshipInput]:
+        if not isinstance(data, list):
+            raise serializers.ValidationError("A list of ISO 3166-1 alpha-2 codes or {country, withheld_from}.")
+        out = []
+        for index, item in enumerate(data):
+            if isinstance(item, str):
+                item = {"country": item}
+            if not isinstance(item, dict) or set(item) - {"country", "withheld_from"} or "country" not in item:
+                raise serializers.ValidationError(f"[{index}]: a code, or an object with country and withheld_from.")
+            withheld = item.get("withheld_from", [])
+            if not isinstance(item["country"], str) or not isinstance(withheld, list):
+                raise serializers.ValidationError(f"[{index}]: country is a code, withheld_from a list of codes.")
+            if not all(isinstance(code, str) for code in withheld):
+                raise serializers.ValidationError(f"[{index}].withheld_from: codes only.")
+            country = _country_codes([item["country"]])[0]
+            states = _country_codes(withheld) if withheld else []
+            if country in states:
+                raise serializers.ValidationError(f"[{index}]: a citizenship cannot be withheld from its own state.")
+            out.append(CitizenshipInput(country, tuple(states)))
+        if len({c.country for c in out}) != len(out):
+            raise serializers.ValidationError("A country is given twice.")
+        return out
+
+
 class DetaineeSerializer(serializers.Serializer):
     """A detainee as the API shows it. `notes` only for officers and admins (the key is absent otherwise)."""
 
@@ -68,7 +121,7 @@ class DetaineeSerializer(serializers.Serializer):
     name_variants = NameVariantSerializer(many=True)
     sex = serializers.ChoiceField(choices=Sex.choices)
     date_of_birth = serializers.DateField(allow_null=True)
-    citizenships = serializers.ListField(child=serializers.CharField(), source="citizenship_codes")
+    citizenships = CitizenshipsField(source="citizenship_codes")
     status = serializers.ChoiceField(choices=Status.choices)
     status_since = serializers.DateTimeField()
     abducted_at = serializers.DateTimeField(allow_null=True)
@@ -121,9 +174,7 @@ class DetaineeWriteSerializer(StrictSerializer):
     name_variants = NameVariantSerializer(many=True, required=False)
     sex = serializers.ChoiceField(choices=Sex.choices, required=False)
     date_of_birth = serializers.DateField(allow_null=True, required=False)
-    citizenships = serializers.ListField(
-        child=serializers.CharField(max_length=2, min_length=2), required=False, help_text="ISO 3166-1 alpha-2 codes"
-    )
+    citizenships = CitizenshipsField(required=False)
     abducted_at = OffsetDateTimeField(allow_null=True, required=False)
     abduction_place = serializers.CharField(max_length=300, allow_blank=True, required=False)
     notes = serializers.CharField(allow_blank=True, required=False)
@@ -132,9 +183,6 @@ class DetaineeWriteSerializer(StrictSerializer):
         if not value.strip():
             raise serializers.ValidationError("A name is required.")
         return value.strip()
-
-    def validate_citizenships(self, value: list[str]) -> list[str]:
-        return _country_codes(value)
 
     def validate_name_variants(self, value: list[dict]) -> list[dict]:
         # A PATCH is partial for the detainee, not for each variant: a variant needs both parts.

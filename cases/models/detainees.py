@@ -195,6 +195,10 @@ class Citizenship(models.Model):
     country = CountryField(_("country"))
     source = models.CharField(_("source"), max_length=500, blank=True)
     source_url = models.URLField(_("source URL"), max_length=1000, blank=True)
+    # States this citizenship must never reach (a dual national's second citizenship, kept from a
+    # government that would use it against them): for a partner representing one of them, it does
+    # not exist anywhere (core.access).
+    withheld_from = CountryField(_("withheld from"), multiple=True, blank=True, default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = HistoricalRecords(bases=[TokenAttributedHistory])

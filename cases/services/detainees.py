@@ -22,6 +22,14 @@ EDITABLE_FIELDS = ("full_name", "sex", "date_of_birth", "abducted_at", "abductio
 
 
 @dataclass(frozen=True)
+class CitizenshipInput:
+    """A citizenship to hold, and the states it must never reach (see Citizenship.withheld_from)."""
+
+    country: str
+    withheld_from: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class NameVariantInput:
     name: str
     script: str
@@ -53,12 +61,33 @@ def detainee_prepare_new(*, detainee: Detainee) -> None:
     detainee.version = 1
 
 
-def _replace_citizenships(detainee: Detainee, codes: list[str], source: str) -> None:
-    wanted = set(codes)
-    detainee.citizenships.exclude(country__in=wanted).delete()
+def citizenships_wanted(items) -> dict[str, tuple[str, ...]]:
+    """{code: states it is withheld from} of codes or CitizenshipInputs."""
+    wanted = {}
+    for item in items:
+        item = CitizenshipInput(item) if isinstance(item, str) else item
+        wanted[item.country] = tuple(sorted(set(item.withheld_from)))
+    return wanted
+
+
+def citizenships_held(detainee: Detainee) -> dict[str, tuple[str, ...]]:
+    return {c.country.code: tuple(sorted(s.code for s in c.withheld_from)) for c in detainee.citizenships.all()}
+
+
+def _replace_citizenships(detainee: Detainee, items, source: str) -> None:
+    """Make the detainee's citizenships these (codes, or CitizenshipInputs with the states each is
+    withheld from): rows go, come, or change what they are withheld from (in the field history)."""
+    wanted = citizenships_wanted(items)
+    detainee.citizenships.exclude(country__in=list(wanted)).delete()
+    for row in detainee.citizenships.all():
+        states = wanted[row.country.code]
+        if tuple(sorted(s.code for s in row.withheld_from)) != states:
+            row.withheld_from = list(states)
+            row.full_clean(exclude=["detainee"])
+            row.save()
     held = set(detainee.citizenships.values_list("country", flat=True))
-    for code in sorted(wanted - held):
-        row = Citizenship(detainee=detainee, country=code, source=source)
+    for code in sorted(set(wanted) - held):
+        row = Citizenship(detainee=detainee, country=code, source=source, withheld_from=list(wanted[code]))
         row.full_clean(exclude=["detainee"])
         row.save()
 
@@ -187,7 +216,7 @@ def detainee_update(
     changed = [name for name, value in fields.items() if getattr(detainee, name) != value]
     for name in changed:
         setattr(detainee, name, fields[name])
-    if citizenships is not None and sorted(set(citizenships)) != detainee.citizenship_codes:
+    if citizenships is not None and citizenships_wanted(citizenships) != citizenships_held(detainee):
         _replace_citizenships(detainee, citizenships, citizenship_source)
         changed.append("citizenships")
     if name_variants is not None:

@@ -31,6 +31,12 @@ def status_label(value: str) -> str:
 
 
 @register.filter
+def citizenship_code(citizenship) -> str:
+    """A citizenship as a detainee document gives it: a code, or {"country", "withheld_from"}."""
+    return citizenship["country"] if isinstance(citizenship, dict) else citizenship
+
+
+@register.filter
 def country_name(code: str) -> str:
     return countries.name(code) or code
 

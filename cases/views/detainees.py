@@ -24,7 +24,7 @@ from cases.models import (
 )
 from cases.representations import DETAINEE_COLUMNS, detainee_documents
 from cases.selectors import facts_context, status_changes_of
-from cases.services.detainees import NameVariantInput, detainee_create, detainee_update
+from cases.services.detainees import NameVariantInput, citizenships_held, detainee_create, detainee_update
 from cases.services.status_changes import status_change_record
 from core.access import Viewer, detainees_visible, hidden_fields, viewer_of
 from core.errors import Conflict, StaleVersion
@@ -208,6 +208,9 @@ def _edit_initial(detainee: Detainee) -> dict:
     return {
         "full_name": detainee.full_name,
         "citizenships": ", ".join(detainee.citizenship_codes),
+        "withheld": "\n".join(
+            f"{code}: {', '.join(states)}" for code, states in citizenships_held(detainee).items() if states
+        ),
         "sex": detainee.sex,
         "date_of_birth": detainee.date_of_birth,
         "abducted_at": detainee.abducted_at,

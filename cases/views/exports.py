@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from cases.choices import DO_NOT_DISCLOSE
 from cases.filtersets import FILTER_PARAMETERS, REPEATABLE_PARAMETERS, DetaineeFilter
 from cases.models import Detainee
-from cases.representations import DETAINEE_COLUMNS, detainee_documents
+from cases.representations import DETAINEE_COLUMNS, citizenship_codes, detainee_documents
 from core.access import Viewer, viewer_of
 from core.parameters import parameter_errors
 
@@ -68,7 +68,7 @@ def _documents_as_rows(batch: list[Detainee], viewer: Viewer) -> Iterator[list[s
         yield [
             doc["case_ref"],
             doc["full_name"],
-            " ".join(doc["citizenships"]),
+            " ".join(citizenship_codes(doc["citizenships"])),
             doc["status"],
             doc["status_since"] or "",
             DO_NOT_DISCLOSE if doc.get("withheld_until_family_informed") else "",

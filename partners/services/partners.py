@@ -24,21 +24,34 @@ def nationalities_parse(raw: str) -> list[str]:
 
 
 @transaction.atomic
-def partner_ensure(*, name: str, nationalities: list[str] | None = None) -> tuple[Partner, bool]:
-    """The partner of that name; created (or its scope replaced) when `nationalities` is given."""
+def partner_ensure(
+    *, name: str, nationalities: list[str] | None = None, country: str | None = None
+) -> tuple[Partner, bool]:
+    """The partner of that name; created (or its scope replaced) when `nationalities` is given, and the
+    state it represents set when `country` is (see Citizenship.withheld_from)."""
     name = name.strip()
     if not name:
         raise ValidationError({"name": "A partner needs a name."})
+    if country is not None:
+        country = country.strip().upper()
+        if country and country not in countries:
+            raise ValidationError({"country": f"Not an ISO 3166-1 alpha-2 country code: {country}."})
     partner = Partner.objects.select_for_update().filter(name=name).first()
     if partner is None:
         if not nationalities:
             raise ValidationError({"nationalities": f"No partner named {name!r}: give its nationalities to create it."})
-        partner = Partner(name=name, nationalities=nationalities)
+        partner = Partner(name=name, nationalities=nationalities, country=country or "")
         partner.full_clean()
         partner.save()
         return partner, True
+    changed = False
     if nationalities and sorted(nationalities) != partner_scope(partner):
         partner.nationalities = nationalities
+        changed = True
+    if country is not None and country != (partner.country.code or ""):
+        partner.country = country
+        changed = True
+    if changed:
         partner.full_clean()
         partner.save()
     return partner, False

@@ -47,9 +47,7 @@ def world(officer):
         counterpart="Hamas",
         members=[(russians[0].pk, "requested"), (israeli.pk, "requested")],
     )
-    group = group_create(
-        actor=officer, name="Tunnel group", source="Debriefing", members=[russians[1].pk, israeli.pk]
-    )
+    group = group_create(actor=officer, name="Tunnel group", source="Debriefing", members=[russians[1].pk, israeli.pk])
     return {
         "partner": partner,
         "token_obj": token_obj,
