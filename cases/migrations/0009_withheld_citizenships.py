@@ -7,21 +7,24 @@ from core.db import RunSQLOnPostgres
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0008_date_of_birth_index'),
+        ("cases", "0008_date_of_birth_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='citizenship',
-            name='withheld_from',
-            field=django_countries.fields.CountryField(blank=True, default='', max_length=746, multiple=True, verbose_name='withheld from'),
+            model_name="citizenship",
+            name="withheld_from",
+            field=django_countries.fields.CountryField(
+                blank=True, default="", max_length=746, multiple=True, verbose_name="withheld from"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcitizenship',
-            name='withheld_from',
-            field=django_countries.fields.CountryField(blank=True, default='', max_length=746, multiple=True, verbose_name='withheld from'),
+            model_name="historicalcitizenship",
+            name="withheld_from",
+            field=django_countries.fields.CountryField(
+                blank=True, default="", max_length=746, multiple=True, verbose_name="withheld from"
+            ),
         ),
         # Rows written by SQL alone (bulk loads) withhold nothing.
         RunSQLOnPostgres(
