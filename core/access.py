@@ -11,8 +11,12 @@ The rules today:
   (and the fact that notes changed); people without a role nothing.
 - A partner sees only detainees holding at least one of its nationalities (an object outside its
   scope does not exist for it: 404), a channel or a captivity group only if it lists such a detainee
-  (and then only those members), events only about what it may see, never internal notes, never who
-  recorded a change.
+  (and then only those members), never internal notes, never who recorded a change.
+- A partner learns an event only if its case was in its scope when it happened (Event.scope): never
+  a case's past from before it came into the scope; a case coming in or going out is news of its own
+  (`detainee.entered_scope`, `detainee.left_scope`).
+- A citizenship withheld from the state a partner represents (Citizenship.withheld_from,
+  Partner.country) does not exist for that partner, in any channel.
 - Lists delivered through a channel are the cell's: analysts read them, officers and admins act on
   them; a partner never learns that one exists (404).
 - What only the cell may know never reaches a partner by any channel, nor email: claims, proposals
