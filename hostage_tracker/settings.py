@@ -249,7 +249,9 @@ SPECTACULAR_SETTINGS = {
         "REST API v1 for partner systems. Authenticate with `Authorization: Bearer <token>`. "
         "Errors are RFC 9457 problem details. Every GET answers with a strong ETag; send it back in "
         "If-None-Match to get 304. Partner tokens are read-only and see only detainees who hold one "
-        "of their nationalities."
+        "of their nationalities. The change feed's events, and the bodies of webhooks (Standard Webhooks: "
+        "headers webhook-id, webhook-timestamp, webhook-signature), are the `Event` component: a union "
+        "discriminated by `type`, each type with its own `data`."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

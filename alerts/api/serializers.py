@@ -64,7 +64,7 @@ class ProofOfLifePayloadSerializer(serializers.Serializer):
     channel = serializers.UUIDField(allow_null=True)
 
 
-class LastProofOfLifeSerializer(serializers.Serializer):
+class OverdueLastProofOfLifeSerializer(serializers.Serializer):
     observed_at = serializers.DateTimeField()
     kind = serializers.ChoiceField(choices=ProofOfLifeKind.choices)
     confidence = serializers.ChoiceField(choices=Confidence.choices)
@@ -86,7 +86,8 @@ class DetaineeCreatedDataSerializer(serializers.Serializer):
 class DetaineeUpdatedDataSerializer(serializers.Serializer):
     detainee = DetaineeSummarySerializer()
     changed = serializers.ListField(
-        child=serializers.CharField(), help_text="The fields that changed (never `notes`, for those who may not read it)."
+        child=serializers.CharField(),
+        help_text="The fields that changed (never `notes` for those who may not read it).",
     )
 
 
@@ -111,7 +112,7 @@ class ProofOfLifeOverdueDataSerializer(serializers.Serializer):
     days = serializers.IntegerField(help_text="The subscription's threshold.")
     days_without = serializers.IntegerField()
     without_proof_of_life_since = serializers.DateTimeField()
-    last_proof_of_life = LastProofOfLifeSerializer(allow_null=True)
+    last_proof_of_life = OverdueLastProofOfLifeSerializer(allow_null=True)
 
 
 class EnteredScopeDataSerializer(serializers.Serializer):
@@ -174,7 +175,7 @@ EVENTS = {event_type: _event_serializer(event_type) for event_type in EventType.
 def event_union(*, many: bool = False) -> PolymorphicProxySerializer:
     return PolymorphicProxySerializer(
         component_name="Event",
-        serializers=list(EVENTS.values()),
+        serializers=dict(EVENTS),
         resource_type_field_name="type",
         many=many,
     )
