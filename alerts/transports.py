@@ -22,6 +22,7 @@ from alerts.models import Delivery
 from alerts.representations import event_body, event_object
 from alerts.summaries import event_summary
 from core.access import Viewer, viewer_of
+from partners.models import WebhookEndpoint
 from partners.webhook_urls import webhook_url_check
 
 
@@ -55,44 +56,51 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
-def sign_headers(*, secret: str, msg_id: str, body: str, at: datetime) -> dict[str, str]:
-    """Standard Webhooks headers: the same msg_id on every retry, so receivers can drop duplicates."""
+def sign_headers(*, secret: str | list[str], msg_id: str, body: str, at: datetime) -> dict[str, str]:
+    """Standard Webhooks headers: the same msg_id on every retry, so receivers can drop duplicates;
+    one `v1,` signature per secret that signs (two while a rotated secret overlaps the new one)."""
+    secrets = [secret] if isinstance(secret, str) else secret
     return {
         "webhook-id": msg_id,
         "webhook-timestamp": str(int(at.timestamp())),
-        "webhook-signature": Webhook(secret).sign(msg_id, at, body),
+        "webhook-signature": " ".join(Webhook(s).sign(msg_id, at, body) for s in secrets),
     }
 
 
 class WebhookTransport:
     def send(self, delivery: Delivery) -> int:
         endpoint = delivery.endpoint
-        try:
-            webhook_url_check(endpoint.url)
-        except ValidationError as exc:
-            raise TransportError(f"URL refused: {' '.join(exc.messages)}", permanent=True) from exc
         body = event_body(delivery.event, Viewer(partner=endpoint.partner))
-        headers = sign_headers(secret=endpoint.secret, msg_id=str(delivery.event.id), body=body, at=datetime.now(UTC))
-        headers["content-type"] = "application/json"
-        headers["user-agent"] = "HostageCaseTracker-Webhooks/1"
-        # The scheme was checked by webhook_url_check: http(s) only.
-        request = urllib.request.Request(endpoint.url, data=body.encode(), headers=headers, method="POST")  # noqa: S310
-        try:
-            with _opener.open(request, timeout=settings.WEBHOOK_TIMEOUT) as response:
-                response.read(64 * 1024)
-                return response.status
-        except urllib.error.HTTPError as exc:
-            code = exc.code
-            if code == 410:
-                raise TransportError(
-                    "410 Gone: the receiver asked us to stop", permanent=True, status_code=410
-                ) from exc
-            raise TransportError(
-                f"HTTP {code}", status_code=code, retry_after=parse_retry_after(exc.headers.get("Retry-After"))
-            ) from exc
-        except (urllib.error.URLError, TimeoutError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise TransportError(f"{type(exc).__name__}: {reason}") from exc
+        return post_signed(endpoint, msg_id=str(delivery.event.id), body=body)
+
+
+def post_signed(endpoint: WebhookEndpoint, *, msg_id: str, body: str) -> int:
+    """POST a signed body to a partner's endpoint (an event, or a test ping): its HTTP status, or a
+    TransportError saying what went wrong."""
+    try:
+        webhook_url_check(endpoint.url)
+    except ValidationError as exc:
+        raise TransportError(f"URL refused: {' '.join(exc.messages)}", permanent=True) from exc
+    now = datetime.now(UTC)
+    headers = sign_headers(secret=endpoint.signing_secrets(now), msg_id=msg_id, body=body, at=now)
+    headers["content-type"] = "application/json"
+    headers["user-agent"] = "HostageCaseTracker-Webhooks/1"
+    # The scheme was checked by webhook_url_check: http(s) only.
+    request = urllib.request.Request(endpoint.url, data=body.encode(), headers=headers, method="POST")  # noqa: S310
+    try:
+        with _opener.open(request, timeout=settings.WEBHOOK_TIMEOUT) as response:
+            response.read(64 * 1024)
+            return response.status
+    except urllib.error.HTTPError as exc:
+        code = exc.code
+        if code == 410:
+            raise TransportError("410 Gone: the receiver asked us to stop", permanent=True, status_code=410) from exc
+        raise TransportError(
+            f"HTTP {code}", status_code=code, retry_after=parse_retry_after(exc.headers.get("Retry-After"))
+        ) from exc
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise TransportError(f"{type(exc).__name__}: {reason}") from exc
 
 
 class EmailTransport:

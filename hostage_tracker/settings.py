@@ -199,6 +199,8 @@ DELIVERY_LEASE_SECONDS = env_float("DELIVERY_LEASE_SECONDS", 60.0)
 WEBHOOK_RETRY_SCHEDULE = env_float_list(
     "WEBHOOK_RETRY_SCHEDULE", [5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400]
 )
+# After a partner rotates its signing secret, the old one signs too for this long.
+WEBHOOK_SECRET_OVERLAP_HOURS = env_float("WEBHOOK_SECRET_OVERLAP_HOURS", 24.0)
 if DELIVERY_LEASE_SECONDS <= WEBHOOK_TIMEOUT:
     raise ImproperlyConfigured("DELIVERY_LEASE_SECONDS must be longer than WEBHOOK_TIMEOUT")
 

@@ -89,6 +89,10 @@ class WebhookEndpoint(models.Model):
     url = models.URLField(_("URL"), max_length=1000)
     # The signing key must be usable to sign, so it cannot be hashed; it is shown once at creation.
     secret = models.CharField(_("signing secret"), max_length=100, editable=False)
+    # After a rotation the old secret signs too, until then (Standard Webhooks allows several
+    # signatures), so a receiver can switch without losing a delivery.
+    previous_secret = models.CharField(_("previous signing secret"), max_length=100, blank=True, editable=False)
+    previous_secret_until = models.DateTimeField(_("previous secret valid until"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     disabled_reason = models.CharField(_("disabled because"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -101,6 +105,13 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} → {self.url}"
+
+    def signing_secrets(self, at=None) -> list[str]:
+        """The secrets that sign now: the current one, and the previous one during its overlap."""
+        at = at or timezone.now()
+        if self.previous_secret and self.previous_secret_until and self.previous_secret_until > at:
+            return [self.secret, self.previous_secret]
+        return [self.secret]
 
 
 class Disclosure(models.Model):

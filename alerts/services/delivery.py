@@ -5,9 +5,11 @@ Retries follow the Standard Webhooks example schedule (5 s, 5 min, 30 min, 2 h, 
 is dead, shown to admins, who may retry it.
 """
 
+import json
 import logging
 import random
 import time
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -17,7 +19,8 @@ from django.utils import timezone
 
 from alerts.choices import DeliveryKind, DeliveryStatus
 from alerts.models import Delivery, DeliveryAttempt
-from alerts.transports import TRANSPORTS, TransportError, monotonic_ms
+from alerts.transports import TRANSPORTS, TransportError, monotonic_ms, post_signed
+from core.errors import Conflict
 from core.queue import DELIVERY_ATTEMPT, send_after_commit
 from partners.choices import DisclosureVia
 from partners.disclosures import disclosure_record
@@ -142,3 +145,51 @@ def next_retry_countdown(delivery_id: int) -> float | None:
     if delivery is None:
         return None
     return max(0.0, (delivery.next_attempt_at - timezone.now()).total_seconds())
+
+
+class NotRedeliverable(Conflict):
+    code = "not-redeliverable"
+
+
+@transaction.atomic
+def delivery_redeliver(*, delivery_id: int) -> Delivery:
+    """A partner's (or an admin's) redelivery of one webhook, delivered or given up on: it is owed
+    again, with the same webhook-id, from now on the whole schedule."""
+    delivery = Delivery.objects.select_for_update(of=("self",)).select_related("endpoint").get(pk=delivery_id)
+    if delivery.status == DeliveryStatus.PENDING:
+        raise NotRedeliverable("This delivery is still being attempted; it needs no redelivery.")
+    if not delivery.endpoint.is_active:
+        raise NotRedeliverable(f"The endpoint is disabled: {delivery.endpoint.disabled_reason or 'by an admin'}.")
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=timezone.now(), locked_until=None, enqueued_at=None
+    )
+    send_after_commit(DELIVERY_ATTEMPT, delivery.pk)
+    delivery.refresh_from_db()
+    return delivery
+
+
+def endpoint_ping(*, endpoint: WebhookEndpoint) -> dict:
+    """Send a signed test event to an endpoint at once (not an event of the feed; nothing is
+    disclosed): what the receiver answered, and how long it took."""
+    body = json.dumps(
+        {
+            "id": str(uuid.uuid4()),
+            "type": "webhook.ping",
+            "occurred_at": timezone.now().isoformat(),
+            "object": {"type": "webhook_endpoint", "id": str(endpoint.pk)},
+            "data": {"message": "A test from the Hostage Case Tracker: your endpoint and signature check work."},
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    start = time.monotonic()
+    try:
+        status_code, error = post_signed(endpoint, msg_id=json.loads(body)["id"], body=body), ""
+    except TransportError as exc:
+        status_code, error = exc.status_code, str(exc)
+    return {
+        "status_code": status_code,
+        "succeeded": status_code is not None and 200 <= status_code < 300,
+        "duration_ms": monotonic_ms(start),
+        "error": error,
+    }

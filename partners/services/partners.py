@@ -2,9 +2,12 @@
 
 import base64
 import secrets
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django_countries import countries
 
 from core.access import partner_scope
@@ -72,3 +75,15 @@ def webhook_endpoint_create(*, partner: Partner, url: str) -> WebhookEndpoint:
     endpoint.full_clean()
     endpoint.save()
     return endpoint
+
+
+@transaction.atomic
+def webhook_secret_rotate(*, endpoint_id) -> tuple[WebhookEndpoint, str]:
+    """A new signing secret (returned once); the old one keeps signing beside it for the overlap
+    (WEBHOOK_SECRET_OVERLAP_HOURS), so the receiver can switch without losing a delivery."""
+    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint_id)
+    endpoint.previous_secret = endpoint.secret
+    endpoint.previous_secret_until = timezone.now() + timedelta(hours=settings.WEBHOOK_SECRET_OVERLAP_HOURS)
+    endpoint.secret = webhook_secret_generate()
+    endpoint.save(update_fields=["secret", "previous_secret", "previous_secret_until"])
+    return endpoint, endpoint.secret
