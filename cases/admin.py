@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from simple_history.admin import SimpleHistoryAdmin
 
 from cases.choices import Confidence
 from cases.models import (
@@ -30,7 +29,7 @@ from cases.services.channels import EDITABLE_FIELDS as CHANNEL_FIELDS
 from cases.services.channels import channel_lock, channel_record_edit, channel_stage_save, channel_touch
 from cases.services.detainees import detainee_lock, detainee_saved, detainee_stage_save
 from cases.services.status_changes import status_change_record
-from core.admin import ReadOnlyAdminMixin
+from core.admin import HistoryAdmin, ReadOnlyAdminMixin
 from core.errors import Conflict, StaleVersion
 
 
@@ -106,7 +105,7 @@ class ChannelAdminForm(VersionedAdminForm):
 
 
 @admin.register(Detainee)
-class DetaineeAdmin(SimpleHistoryAdmin):
+class DetaineeAdmin(HistoryAdmin):
     form = DetaineeAdminForm
     list_display = ["case_ref", "full_name", "citizenship_list", "status", "status_since", "updated_at"]
     list_filter = ["status", "citizenships__country", "channels", "sex"]
@@ -145,7 +144,7 @@ def _changed(form, formsets) -> list[str]:
 
 
 @admin.register(NegotiationChannel)
-class NegotiationChannelAdmin(SimpleHistoryAdmin):
+class NegotiationChannelAdmin(HistoryAdmin):
     form = ChannelAdminForm
     readonly_fields = ["version"]
     list_display = ["name", "mediator", "counterpart", "place", "status", "opened_on"]
@@ -170,7 +169,7 @@ class NegotiationChannelAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ChannelEvent)
-class ChannelEventAdmin(SimpleHistoryAdmin):
+class ChannelEventAdmin(HistoryAdmin):
     list_display = ["channel", "kind", "occurred_at", "summary", "source"]
     list_filter = ["kind", "channel"]
     search_fields = ["summary", "source"]

@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from simple_history.admin import SimpleHistoryAdmin
 
 from core.models import User
 
@@ -15,6 +17,20 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """The field history, to read only. A revert saved an old version as it was: a detainee went back
+    to `missing` with no status change and its version unchanged, so the history no longer chained
+    and old ETags matched again. Changes go through the services, which keep both."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("The history is read-only: record a new change instead.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(User)

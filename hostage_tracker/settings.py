@@ -204,6 +204,9 @@ WEBHOOK_SECRET_OVERLAP_HOURS = env_float("WEBHOOK_SECRET_OVERLAP_HOURS", 24.0)
 if DELIVERY_LEASE_SECONDS <= WEBHOOK_TIMEOUT:
     raise ImproperlyConfigured("DELIVERY_LEASE_SECONDS must be longer than WEBHOOK_TIMEOUT")
 
+# The field history is to read: no revert from the admin (core.admin.HistoryAdmin refuses it too).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # --- Interchange: who we are in the records other systems read (PFIF record ids and authors).
 PFIF_DOMAIN = env_str("PFIF_DOMAIN", "hostage-tracker.local")
 ORGANISATION_NAME = env_str("ORGANISATION_NAME", "Hostage Case Tracker")

@@ -2,9 +2,9 @@
 
 from django import forms
 from django.contrib import admin, messages
-from simple_history.admin import SimpleHistoryAdmin
 
 from core.access import partner_scope
+from core.admin import HistoryAdmin
 from partners.models import ApiToken, Disclosure, Partner, WebhookEndpoint
 from partners.services.partners import webhook_endpoint_create
 from partners.services.tokens import token_revoke
@@ -12,7 +12,7 @@ from partners.webhook_urls import webhook_url_check
 
 
 @admin.register(Partner)
-class PartnerAdmin(SimpleHistoryAdmin):
+class PartnerAdmin(HistoryAdmin):
     list_display = ["name", "nationality_list", "is_active", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["name"]

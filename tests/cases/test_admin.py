@@ -408,3 +408,28 @@ def test_the_facts_under_uncertainty_are_listed_in_the_admin_and_read_only(admin
         obj = response.context["cl"].result_list[0]
         page = admin_client.get(f"/admin/cases/{model}/{obj.pk}/change/")
         assert page.status_code == 200 and b'type="submit"' not in page.content.split(b'id="content-main"')[1], model
+
+
+def test_the_history_cannot_be_reverted_from_the_admin(admin_client, officer):
+    """Probing found the admin's history 'Revert' set a held detainee back to missing with no status
+    change and its version unchanged (the history stopped chaining; old ETags matched again); the
+    same for channels. The history is to read."""
+    from cases.services.channels import channel_create
+    from cases.services.detainees import detainee_create
+    from cases.services.status_changes import status_change_record
+
+    detainee = detainee_create(full_name="Ilya Gromov", actor=officer, citizenships=["RU"])
+    status_change_record(detainee_id=detainee.pk, to_status="held", source="Video", actor=officer)
+    detainee.refresh_from_db()
+    first = detainee.history.order_by("history_id").first()
+    url = f"/admin/cases/detainee/{detainee.pk}/history/{first.history_id}/"
+    page = admin_client.get(url)
+    assert page.status_code == 200 and "Revert" not in page.content.decode()
+    fields = {"full_name": "Ilya Gromov", "sex": "unknown", "citizenships-TOTAL_FORMS": "0"}
+    assert admin_client.post(url, fields).status_code == 403
+    after = type(detainee).objects.get(pk=detainee.pk)
+    assert (after.status, after.version) == ("held", detainee.version)
+    channel = channel_create(actor=officer, name="Cairo track", mediator="Egypt", counterpart="Hamas")
+    first = channel.history.order_by("history_id").first()
+    revert = admin_client.post(f"/admin/cases/negotiationchannel/{channel.pk}/history/{first.history_id}/")
+    assert revert.status_code == 403
