@@ -82,3 +82,21 @@ def test_every_permission_named_in_the_role_table_exists():
     for role, codenames in ROLE_PERMISSIONS.items():
         assert codenames <= existing, (role, codenames - existing)
         assert perms(role) == codenames
+
+
+def test_a_person_without_a_role_sees_nothing_of_the_cell(client, db, roles):
+    """Probing found an account created in the admin and never given a role could read the detainee
+    list, case pages, channels, the dashboard, and the API's schema and docs."""
+    from core.models import User
+    from tests.factories import PASSWORD
+
+    user = User.objects.create_user(username="newcomer", password=PASSWORD)  # as the admin's "add user" does
+    assert user.role is None
+    client.login(username="newcomer", password=PASSWORD)
+    for path in ("/", "/detainees/", "/channels/", "/lists/", "/notifications/", "/subscriptions/"):
+        page = client.get(path)
+        assert page.status_code == 403, path
+        assert "no role yet" in page.content.decode() and 'aria-label="Main"' not in page.content.decode()
+    for path in ("/api/v1/detainees/", "/api/v1/schema/", "/api/v1/docs/"):
+        assert client.get(path).status_code == 403, path
+    assert client.post("/accounts/logout/").status_code == 302
