@@ -4,7 +4,9 @@ import logging
 import math
 from http import HTTPStatus
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.views.csrf import csrf_failure as default_csrf_failure
@@ -74,6 +76,9 @@ def problem_exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         errors = field_errors(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
         return _response(problem(400, "The request has invalid fields.", code="invalid-input", errors=errors))
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return _response(problem(413, f"The body is larger than this API takes ({limit:,} bytes).", code="too-large"))
     if isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, Http404):

@@ -237,7 +237,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.permissions.RolePermission"],
     "DEFAULT_RENDERER_CLASSES": ["core.renderers.ApiJsonRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.ApiJsonParser"],
     "DEFAULT_THROTTLE_CLASSES": ["core.throttling.PrincipalRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"principal": API_THROTTLE_RATE},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

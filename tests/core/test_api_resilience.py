@@ -91,3 +91,39 @@ def test_dates_in_the_future_are_refused(client, officer):
         )
         assert response.status_code == 400
         assert response.json()["errors"][0]["field"] == next(iter(body))
+
+
+def _forged(values: list, reverse: bool = False) -> str:
+    import base64
+    import json
+
+    return base64.urlsafe_b64encode(json.dumps({"k": values, "r": reverse}).encode()).decode().rstrip("=")
+
+
+def test_bad_input_found_by_probing_is_a_clear_4xx_never_a_500(client, officer, settings):
+    """A forged cursor (a time offset of +23:00, a NUL), JSON nested 100,000 deep, and a body over the
+    size limit each answered 500. Cursors are signed now, and the rest are problems."""
+    import json
+
+    from cases.services.detainees import detainee_create
+
+    for n in range(3):
+        detainee_create(full_name=f"Person {n}", actor=officer)
+    token = token_issue(user=officer)[1]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    page = client.get("/api/v1/detainees/?page_size=1&ordering=updated_at", **auth).json()
+    assert client.get(page["next"], **auth).status_code == 200  # a cursor the server gave still works
+    for forged in (
+        _forged(["2023-10-07T00:00:00+23:00", "HC-000001"]),
+        _forged(["2023-10-07T00:00:00+00:00", "HC-\u0000"]),
+        _forged(["HC-000001"]),
+    ):
+        response = client.get(f"/api/v1/detainees/?ordering=updated_at&cursor={forged}", **auth)
+        assert response.status_code == 400 and response.json()["errors"][0]["field"] == "cursor", response.content
+    deep = "[" * 100_000 + "]" * 100_000
+    nested = client.post("/api/v1/detainees/", data=deep, content_type="application/json", **auth)
+    assert nested.status_code == 400 and nested["Content-Type"] == "application/problem+json"
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    big = json.dumps({"full_name": "A Person", "notes": "x" * 20_000})
+    too_big = client.post("/api/v1/detainees/", data=big, content_type="application/json", **auth)
+    assert too_big.status_code == 413 and too_big.json()["status"] == 413
