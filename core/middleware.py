@@ -24,3 +24,17 @@ class LoginRequiredExceptAPIMiddleware(LoginRequiredMiddleware):
         if waiting and (match is None or match.url_name not in _WITHOUT_ROLE):
             return render(request, "no_role.html", status=403)
         return None
+
+
+class NoStoreMiddleware:
+    """Pages and API answers carry the cases of real people: no cache along the way may keep them
+    (`Cache-Control: no-store`), unless a response says otherwise (static files, whitenoise's)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Cache-Control" not in response:
+            response["Cache-Control"] = "no-store"
+        return response

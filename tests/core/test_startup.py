@@ -58,3 +58,21 @@ def test_with_collected_static_files_the_api_docs_answer(tmp_path, officer):
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+@pytest.mark.django_db
+def test_every_response_has_a_content_security_policy_and_is_not_stored(client, admin_user):
+    """Probing found no CSP on any response, and nothing kept caches from storing personal data."""
+    from tests.factories import PASSWORD
+
+    client.login(username=admin_user.username, password=PASSWORD)
+    for path in ("/", "/detainees/", "/admin/", "/api/v1/docs/", "/api/v1/detainees/", "/accounts/login/"):
+        response = client.get(path)
+        policy = response["Content-Security-Policy"]
+        directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if " " in part.strip())
+        assert "'unsafe-inline'" not in directives["script-src"], path
+        assert directives["object-src"] == "'none'" and directives["base-uri"] == "'none'", path
+        assert directives["frame-ancestors"] == "'none'" and directives["default-src"] == "'self'", path
+        assert "no-store" in response["Cache-Control"], path
+    docs = client.get("/api/v1/docs/").content.decode()
+    assert "<script>" not in docs  # its script is a file of its own, as the policy wants
