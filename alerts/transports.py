@@ -109,7 +109,8 @@ class EmailTransport:
         if not user.email:
             raise TransportError(f"user {user.username} has no email address", permanent=True)
         event = delivery.event
-        subject = f"[Hostage Case Tracker] {event_summary(event)}"
+        # One line whatever a name holds (a header with a line break raises, and would be retried for days).
+        subject = " ".join(f"[Hostage Case Tracker] {event_summary(event)}".split())
         body = (
             f"{event_summary(event)}\n\n"
             f"Event {event.id} ({event.type}) at {event.occurred_at.isoformat()}.\n\n"

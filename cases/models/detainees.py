@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from cases.choices import INITIAL_STATUS, Script, Sex, Status
 from core.constraints import choice_check, not_blank
 from core.models import TokenAttributedHistory
+from core.validators import no_control_characters
 
 CASE_REF_PREFIX = "HC-"
 
@@ -35,11 +36,13 @@ class Detainee(models.Model):
         validators=[RegexValidator(r"^HC-\d{6,}$")],
         help_text=_("Human case reference, e.g. HC-000123."),
     )
-    full_name = models.CharField(_("full name"), max_length=300)
+    full_name = models.CharField(_("full name"), max_length=300, validators=[no_control_characters])
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     abducted_at = models.DateTimeField(_("abducted at"), null=True, blank=True)
-    abduction_place = models.CharField(_("abduction place"), max_length=300, blank=True)
+    abduction_place = models.CharField(
+        _("abduction place"), max_length=300, blank=True, validators=[no_control_characters]
+    )
     # Kept in step with the status history by cases.services.status_changes, never edited directly.
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=INITIAL_STATUS, editable=False
@@ -225,7 +228,7 @@ class NameVariant(models.Model):
     """The detainee's name as written in another script or spelling."""
 
     detainee = models.ForeignKey(Detainee, on_delete=models.CASCADE, related_name="name_variants")
-    name = models.CharField(_("name"), max_length=300)
+    name = models.CharField(_("name"), max_length=300, validators=[no_control_characters])
     script = models.CharField(_("script"), max_length=4, choices=Script.choices, help_text=_("ISO 15924 code"))
 
     history = HistoricalRecords(bases=[TokenAttributedHistory])

@@ -127,3 +127,43 @@ def test_bad_input_found_by_probing_is_a_clear_4xx_never_a_500(client, officer, 
     big = json.dumps({"full_name": "A Person", "notes": "x" * 20_000})
     too_big = client.post("/api/v1/detainees/", data=big, content_type="application/json", **auth)
     assert too_big.status_code == 413 and too_big.json()["status"] == 413
+
+
+def test_names_are_one_line_and_an_email_subject_is_always_one(client, officer, analyst, mailoutbox):
+    """A full_name with CR/LF was accepted; its alert email then raised in the subject header, was
+    retried for three days and died. Names refuse control characters; a subject is one line anyway."""
+    import json
+
+    from alerts.models import Delivery, Event
+    from alerts.services.delivery import delivery_attempt
+    from alerts.services.dispatch import event_dispatch
+    from alerts.services.subscriptions import subscription_create
+    from cases.models import Detainee
+    from cases.services.detainees import detainee_create
+    from cases.services.status_changes import status_change_record
+
+    token = token_issue(user=officer)[1]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    for field, value in (("full_name", "Ilya\r\nBcc: someone@elsewhere.invalid"), ("abduction_place", "Be'eri\x00")):
+        body = {"full_name": "Ilya Gromov", field: value}
+        refused = client.post("/api/v1/detainees/", data=json.dumps(body), content_type="application/json", **auth)
+        assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == field
+    variant = {"full_name": "Ilya Gromov", "name_variants": [{"name": "Илья\nГромов", "script": "Cyrl"}]}
+    assert (
+        client.post("/api/v1/detainees/", data=json.dumps(variant), content_type="application/json", **auth).status_code
+        == 400
+    )
+
+    # A name that came in before the rule (written straight to the database): its email still goes.
+    analyst.email = "analyst@cell.example"
+    analyst.save(update_fields=["email"])
+    person = detainee_create(full_name="Ilya Gromov", actor=officer, citizenships=["RU"])
+    subscription_create(user=analyst, kind="detainee", value=str(person.pk), by_email=True, in_app=False)
+    Detainee.objects.filter(pk=person.pk).update(full_name="Ilya\r\nGromov")
+    status_change_record(detainee_id=person.pk, to_status="held", source="Video", actor=officer)
+    event = Event.objects.get(detainee=person, type="detainee.status_changed")
+    for delivery_id in event_dispatch(event_seq=event.seq):
+        delivery_attempt(delivery_id=delivery_id)
+    assert Delivery.objects.get(event=event, user=analyst).status == "delivered"
+    (mail,) = mailoutbox  # its headers were built: a line break in one raises
+    assert "\n" not in mail.message()["Subject"] and "Ilya Gromov" in mail.subject
