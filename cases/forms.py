@@ -99,7 +99,7 @@ class WithheldCitizenshipsField(forms.CharField):
 class DetaineeForm(forms.Form):
     full_name = forms.CharField(max_length=300)
     citizenships = CountryCodesField(required=False)
-    withheld = WithheldCitizenshipsField(required=False, label="Withhold citizenships from states")
+    withheld = WithheldCitizenshipsField(required=False, label="Withhold from states")
     sex = forms.ChoiceField(choices=Sex.choices, initial=Sex.UNKNOWN)
     date_of_birth = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     abducted_at = UTCDateTimeField(required=False)

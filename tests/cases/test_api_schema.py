@@ -100,4 +100,4 @@ def test_every_operation_conforms_to_the_schema(live_server, make_user, tmp_path
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-6000:]
-    assert "Tested: 40" in output  # every operation of the schema, the delivered lists and PFIF included
+    assert "Tested: 46" in output  # every operation: lists, PFIF, the disclosure log and webhook self-service too
