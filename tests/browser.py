@@ -29,14 +29,14 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-results"
 
 
 @contextmanager
-def chromium_page():
+def chromium_page(**page_options):
     """A fresh page; yields (page, outside_requests), where every request not to 127.0.0.1 is recorded."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         try:
-            page = browser.new_page()
+            page = browser.new_page(**page_options)
             outside: list[str] = []
             page.on(
                 "request",
@@ -66,11 +66,11 @@ LIST_PAGE_SIZE = 50
 
 
 @contextmanager
-def browser_session():
+def browser_session(**page_options):
     """tests.browser.chromium_page, closing on the way out the database connection the ORM opened
     inside the block: with Playwright's sync API running there, Django keeps that connection apart
     from the test's own, and left open it would block dropping the test database."""
-    with chromium_page() as (page, outside):
+    with chromium_page(**page_options) as (page, outside):
         try:
             yield page, outside
         finally:
